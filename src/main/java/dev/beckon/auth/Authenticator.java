@@ -1,0 +1,92 @@
+package dev.beckon.auth;
+
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.jose4j.jwt.consumer.ErrorCodes;
+import org.jose4j.jwt.consumer.InvalidJwtException;
+
+import dev.beckon.api.ApiException;
+import dev.beckon.api.JsonInput;
+import io.smallrye.jwt.auth.principal.JWTParser;
+import io.smallrye.jwt.auth.principal.ParseException;
+
+/**
+ * Verifies the application's user and server tokens with SmallRye JWT (key and issuer from
+ * {@code mp.jwt.verify.*}) and says precisely why a token is refused.
+ */
+@ApplicationScoped
+public class Authenticator {
+
+    private static final int MAX_NAME = 256;
+    private static final int MAX_PICTURE = 2048;
+
+    @Inject
+    JWTParser parser;
+
+    /** The caller of a request whose {@code Authorization} header (or query token) is {@code header}. */
+    public Caller fromAuthorizationHeader(String header) {
+        if (header == null || header.isBlank()) {
+            throw ApiException.unauthenticated("Missing token: send 'Authorization: Bearer <JWT>'.");
+        }
+        if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            throw ApiException.unauthenticated("The Authorization header must be 'Bearer <JWT>'.");
+        }
+        return fromToken(header.substring(7).trim());
+    }
+
+    public Caller fromToken(String token) {
+        if (token == null || token.isEmpty()) {
+            throw ApiException.unauthenticated("Missing token: send 'Authorization: Bearer <JWT>'.");
+        }
+        JsonWebToken jwt;
+        try {
+            jwt = parser.parse(token);
+        } catch (ParseException e) {
+            throw ApiException.unauthenticated(reason(e));
+        } catch (RuntimeException e) {
+            throw ApiException.unauthenticated("The token is not a valid JWT.");
+        }
+        String subject = jwt.getSubject();
+        if (subject == null || !JsonInput.USER_ID.matcher(subject).matches()) {
+            throw ApiException.unauthenticated("The token's 'sub' must be a user id: 1..128 characters of A-Z a-z 0-9 . _ @ : -");
+        }
+        Set<String> groups = jwt.getGroups();
+        boolean server = groups != null && groups.contains(Caller.SERVER_GROUP);
+        return new Caller(subject, stringClaim(jwt, "name", MAX_NAME), stringClaim(jwt, "picture", MAX_PICTURE), server);
+    }
+
+    private static String stringClaim(JsonWebToken jwt, String name, int maxLength) {
+        Object value = jwt.getClaim(name);
+        if (value instanceof jakarta.json.JsonString s) {
+            value = s.getString();
+        }
+        return value instanceof String s && !s.isEmpty() && s.length() <= maxLength ? s : null;
+    }
+
+    private static String reason(ParseException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof InvalidJwtException invalid) {
+                if (invalid.hasExpired()) {
+                    return "The token has expired.";
+                }
+                if (invalid.hasErrorCode(ErrorCodes.ISSUER_INVALID) || invalid.hasErrorCode(ErrorCodes.ISSUER_MISSING)) {
+                    return "The token's issuer (iss) is not the one this Beckon trusts.";
+                }
+                if (invalid.hasErrorCode(ErrorCodes.SIGNATURE_INVALID)) {
+                    return "The token's signature is invalid.";
+                }
+                if (invalid.hasErrorCode(ErrorCodes.EXPIRATION_MISSING)) {
+                    return "The token has no expiry (exp).";
+                }
+                if (invalid.hasErrorCode(ErrorCodes.NOT_YET_VALID)) {
+                    return "The token is not valid yet (nbf).";
+                }
+            }
+        }
+        return "The token could not be verified: it must be a JWT signed by the application's key.";
+    }
+}

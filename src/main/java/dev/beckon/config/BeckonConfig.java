@@ -1,0 +1,96 @@
+package dev.beckon.config;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/**
+ * Everything Beckon itself reads from configuration ({@code beckon.*}).
+ * Quarkus, Redis and SmallRye JWT keep their own keys ({@code quarkus.*}, {@code mp.jwt.*}).
+ */
+@ConfigMapping(prefix = "beckon")
+public interface BeckonConfig {
+
+    /** Which parts run in this process: {@code all}, {@code functions} or {@code gateway}. */
+    @WithDefault("all")
+    Role role();
+
+    /** Default ring timeout of an invitation when neither the conference nor the request sets one. */
+    @WithDefault("30s")
+    Duration ringTimeout();
+
+    /** A conference with no activity for this long ends by itself; every state change extends it. */
+    @WithDefault("24h")
+    Duration conferenceTtl();
+
+    /** How long a conference's records (and call history) stay readable after it expires. */
+    @WithDefault("24h")
+    Duration retention();
+
+    /** Invitations kept per user in each direction's call history. */
+    @WithDefault("500")
+    int historyLimit();
+
+    Token token();
+
+    Events events();
+
+    Webhook webhook();
+
+    RateLimit rateLimit();
+
+    Redis redis();
+
+    enum Role {
+        all, functions, gateway;
+
+        public boolean runsFunctions() {
+            return this != gateway;
+        }
+
+        public boolean runsGateway() {
+            return this != functions;
+        }
+    }
+
+    interface Token {
+        /** {@code iss} of the conference access tokens Beckon issues. */
+        @WithDefault("beckon")
+        String issuer();
+
+        /** Beckon's RS256 private key (PEM). Unset in dev and test: a key is generated at start-up. */
+        Optional<String> keyLocation();
+
+        /** Lifetime of a conference access token. */
+        @WithDefault("4h")
+        Duration ttl();
+    }
+
+    interface Events {
+        /** How far back a reconnecting client can replay its events with {@code Last-Event-ID}. */
+        @WithDefault("15m")
+        Duration replayWindow();
+    }
+
+    interface Webhook {
+        /** Where events are POSTed; unset: no webhooks. */
+        Optional<String> url();
+
+        /** {@code whsec_<base64>} key of the Standard Webhooks signature. */
+        Optional<String> secret();
+    }
+
+    interface RateLimit {
+        /** Invitations one user may send per minute; 0 turns the limit off. */
+        @WithDefault("600")
+        int invitesPerMinute();
+    }
+
+    interface Redis {
+        /** Upper bound on one Redis call; past it the caller gets 503 {@code unavailable}. */
+        @WithDefault("3s")
+        Duration timeout();
+    }
+}

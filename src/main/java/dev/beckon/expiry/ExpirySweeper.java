@@ -1,0 +1,74 @@
+package dev.beckon.expiry;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
+
+import dev.beckon.config.BeckonConfig;
+import dev.beckon.store.ConferenceStore;
+import dev.beckon.store.Shards;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Multi;
+import io.vertx.mutiny.core.Vertx;
+
+/**
+ * Turns ringing invitations past their deadline into missed calls. Every few hundred
+ * milliseconds it runs the expire script on each shard; deadlines live in Redis, so a restarted
+ * or second instance picks up where another left off, and the script expires each invitation
+ * exactly once however many sweepers run. Runs with the gateway role.
+ */
+@ApplicationScoped
+public class ExpirySweeper {
+
+    private static final Logger LOG = Logger.getLogger(ExpirySweeper.class);
+    static final Duration INTERVAL = Duration.ofMillis(250);
+    static final int BATCH = 200;
+
+    @Inject
+    ConferenceStore store;
+
+    @Inject
+    Vertx vertx;
+
+    @Inject
+    BeckonConfig config;
+
+    private final AtomicBoolean running = new AtomicBoolean();
+
+    void start(@Observes StartupEvent event) {
+        if (config.role().runsGateway()) {
+            running.set(true);
+            schedule(INTERVAL);
+        }
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        running.set(false);
+    }
+
+    private void schedule(Duration delay) {
+        if (running.get()) {
+            vertx.setTimer(delay.toMillis(), id -> sweep());
+        }
+    }
+
+    private void sweep() {
+        Multi.createFrom().range(0, Shards.COUNT)
+                .onItem().transformToUniAndMerge(shard -> store.expireDue(shard, BATCH)
+                        .onFailure().recoverWithItem(failure -> {
+                            LOG.debugf("Expiry sweep of shard %d failed: %s", shard, failure.getMessage());
+                            return new ConferenceStore.Expired(0, null);
+                        }))
+                .collect().asList()
+                .subscribe().with(results -> {
+                    boolean backlog = results.stream().anyMatch(r -> r.count() >= BATCH);
+                    schedule(backlog ? Duration.ZERO : INTERVAL);
+                }, failure -> schedule(INTERVAL));
+    }
+}

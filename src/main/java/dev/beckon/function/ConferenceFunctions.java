@@ -1,0 +1,105 @@
+package dev.beckon.function;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.inject.Inject;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.beckon.api.ApiException;
+import dev.beckon.auth.AccessTokens;
+import dev.beckon.auth.Actor;
+import dev.beckon.config.BeckonConfig;
+import dev.beckon.model.Conference;
+import dev.beckon.model.ConferenceSettings;
+import dev.beckon.model.CreatedConference;
+import dev.beckon.model.Invitation;
+import dev.beckon.model.Permission;
+import dev.beckon.store.ConferenceQueries;
+import dev.beckon.store.ConferenceStore;
+import dev.beckon.store.Invited;
+import dev.beckon.ratelimit.InviteRateLimit;
+import dev.beckon.store.Shards;
+import io.quarkus.funqy.Funq;
+import io.smallrye.mutiny.Uni;
+
+/** createConference, getConference and leave. */
+public class ConferenceFunctions {
+
+    @Inject
+    FunctionGuard guard;
+
+    @Inject
+    ConferenceStore store;
+
+    @Inject
+    ConferenceQueries queries;
+
+    @Inject
+    AccessTokens tokens;
+
+    @Inject
+    InviteRateLimit rateLimit;
+
+    @Inject
+    BeckonConfig config;
+
+    /**
+     * Creates a conference owned by the caller (connected from the start) and rings its initial
+     * participants. Protected conferences and server tokens get the owner's access token; server
+     * tokens also get every invitee's.
+     */
+    @Funq
+    public Uni<CreatedConference> createConference(JsonNode body) {
+        Requests.CreateConference request = Requests.CreateConference.parse(body);
+        Actor owner = guard.caller().actAsUser(request.as());
+        ConferenceSettings settings = request.settings().withDefaults((int) config.ringTimeout().toSeconds());
+        List<dev.beckon.model.Invitee> participants = request.participants() == null ? List.of() : request.participants();
+        if (participants.size() > settings.maxInviteesPerRequest()) {
+            throw ApiException.tooLarge("At most " + settings.maxInviteesPerRequest()
+                    + " participants per request (settings.maxInviteesPerRequest).");
+        }
+        InvitationFunctions.refuseSelfInvite(owner, participants, "participants");
+        String conferenceId = Shards.newConferenceId();
+        var conference = new ConferenceStore.NewConference(conferenceId,
+                request.alias() != null ? request.alias() : conferenceId, owner.userId(), request.callType(),
+                request.isProtected(), request.message(), request.roomUrl(), settings);
+        return rateLimit.acquire(owner, participants.size())
+                .chain(() -> store.create(conference, owner, participants))
+                .map(invited -> created(invited, owner));
+    }
+
+    @Funq
+    public Uni<Conference> getConference(JsonNode body) {
+        Requests.ConferenceRef request = Requests.ConferenceRef.parse(body);
+        Actor actor = guard.caller().actAs(request.as());
+        return queries.conference(request.conferenceId(), actor);
+    }
+
+    /** The caller hangs up; the last connected participant to leave ends the conference. */
+    @Funq
+    public Uni<Conference> leave(JsonNode body) {
+        Requests.ConferenceRef request = Requests.ConferenceRef.parse(body);
+        Actor actor = guard.caller().actAsUser(request.as());
+        return store.leave(request.conferenceId(), actor);
+    }
+
+    private CreatedConference created(Invited invited, Actor owner) {
+        Conference c = invited.conference();
+        boolean issueTokens = c.isProtected() || owner.server();
+        String ownerToken = issueTokens ? tokens.issue(owner.userId(), c.conferenceId(), Permission.NAMES) : null;
+        Map<String, String> usersTokens = new LinkedHashMap<>();
+        List<Invitation> invitations = invited.items().stream().map(item -> {
+            if (!owner.server()) {
+                return item.invitation();
+            }
+            String token = tokens.issue(item.invitation().to().userId(), c.conferenceId(), item.permissions());
+            usersTokens.put(item.invitation().to().userId(), token);
+            return item.invitation().withAccessToken(token);
+        }).toList();
+        return new CreatedConference(c.conferenceId(), c.alias(), c.ownerId(), c.callType(), c.isProtected(),
+                c.message(), c.roomUrl(), c.settings(), c.createdAt(), c.expiresAt(), ownerToken, usersTokens, invitations);
+    }
+}

@@ -1,0 +1,68 @@
+package dev.beckon.function;
+
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import dev.beckon.api.ApiException;
+import dev.beckon.auth.Authenticator;
+import dev.beckon.auth.Caller;
+import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * Runs in front of every Funqy function: only POST with a JSON body, and only with a valid
+ * token. The verified caller travels to the function in the routing context. Doing this
+ * before Funqy means an unauthenticated request is refused before its body is even parsed.
+ */
+@ApplicationScoped
+public class FunctionGuard {
+
+    /** Every function Beckon exposes, as {@code POST /<name>}. */
+    public static final List<String> FUNCTIONS = List.of("createConference", "invite", "respond", "cancel",
+            "getConference", "listInvitations", "presence", "leave");
+
+    private static final String CALLER = Caller.class.getName();
+
+    @Inject
+    Authenticator authenticator;
+
+    @Inject
+    CurrentVertxRequest currentRequest;
+
+    void install(@Observes Router router) {
+        for (String function : FUNCTIONS) {
+            // after the body handler and the body size limit, before Funqy's own route
+            router.route("/" + function).order(-1).handler(this::guard);
+        }
+    }
+
+    private void guard(RoutingContext ctx) {
+        if (ctx.request().method() != HttpMethod.POST) {
+            ctx.fail(405);
+            return;
+        }
+        String contentType = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+        if (contentType == null || !contentType.toLowerCase().startsWith("application/json")) {
+            ctx.fail(ApiException.invalid("Content-Type must be application/json."));
+            return;
+        }
+        try {
+            ctx.put(CALLER, authenticator.fromAuthorizationHeader(ctx.request().getHeader(HttpHeaders.AUTHORIZATION)));
+        } catch (ApiException e) {
+            ctx.fail(e);
+            return;
+        }
+        ctx.next();
+    }
+
+    /** The verified caller of the function being invoked. */
+    Caller caller() {
+        return currentRequest.getCurrent().get(CALLER);
+    }
+}

@@ -1,0 +1,32 @@
+package dev.beckon.model;
+
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+/**
+ * A conference with its participants. {@code state} is ACTIVE until the last connected
+ * participant leaves or it sees no activity for the conference TTL, then ENDED.
+ */
+@RegisterForReflection
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record Conference(
+        String conferenceId,
+        String alias,
+        String ownerId,
+        String callType,
+        @JsonProperty("protected") boolean isProtected,
+        String message,
+        String roomUrl,
+        ConferenceSettings settings,
+        String createdAt,
+        String expiresAt,
+        String state,
+        String endedAt,
+        List<Participant> participants) {
+}

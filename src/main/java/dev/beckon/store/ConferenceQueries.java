@@ -1,0 +1,59 @@
+package dev.beckon.store;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.beckon.auth.Actor;
+import dev.beckon.model.Conference;
+import dev.beckon.model.Invitation;
+import io.smallrye.mutiny.Uni;
+
+/** Reads: a conference with its participants, and a user's invitations across all shards. */
+@ApplicationScoped
+public class ConferenceQueries {
+
+    private static final Comparator<Invitation> NEWEST_FIRST = Comparator.comparing(Invitation::createdAt)
+            .thenComparing(Invitation::invitationId).reversed();
+
+    @Inject
+    ConferenceStore store;
+
+    @Inject
+    ObjectMapper mapper;
+
+    /** The conference as a participant (or a server token acting as no one) sees it. */
+    public Uni<Conference> conference(String conferenceId, Actor actor) {
+        int shard = Shards.ofConference(conferenceId);
+        if (shard < 0) {
+            return Uni.createFrom().failure(ConferenceStore.noConference(conferenceId));
+        }
+        return store.run(Script.CONFERENCE, shard, store.conferenceInput(conferenceId, actor))
+                .map(items -> store.read(items.get(0), Conference.class));
+    }
+
+    /** A user's newest invitations in one direction, merged from every shard. */
+    public Uni<List<Invitation>> invitations(String userId, String direction, boolean pendingOnly, int limit) {
+        var input = mapper.createObjectNode().put("userId", userId).put("direction", direction)
+                .put("pendingOnly", pendingOnly).put("limit", limit);
+        List<Uni<List<String>>> perShard = new ArrayList<>(Shards.COUNT);
+        for (int shard = 0; shard < Shards.COUNT; shard++) {
+            perShard.add(store.run(Script.HISTORY, shard, input));
+        }
+        return Uni.join().all(perShard).andFailFast().map(results -> {
+            List<Invitation> all = new ArrayList<>();
+            for (List<String> items : results) {
+                for (String item : items) {
+                    all.add(store.read(item, Invitation.class));
+                }
+            }
+            all.sort(NEWEST_FIRST);
+            return all.size() > limit ? List.copyOf(all.subList(0, limit)) : all;
+        });
+    }
+}

@@ -1,0 +1,212 @@
+package dev.beckon.store;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.beckon.api.ApiException;
+import dev.beckon.auth.Actor;
+import dev.beckon.config.BeckonConfig;
+import dev.beckon.model.Conference;
+import dev.beckon.model.Invitation;
+import dev.beckon.model.Invitee;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Every state change of conferences and invitations, each one Lua script call (see
+ * {@code scripts/}). The scripts check the current state, write the new one, set TTLs and
+ * publish the events in one atomic step; this class only builds their input and reads their reply.
+ */
+@ApplicationScoped
+public class ConferenceStore {
+
+    @Inject
+    RedisScripts scripts;
+
+    @Inject
+    ObjectMapper mapper;
+
+    @Inject
+    BeckonConfig config;
+
+    /** The settings every state machine script reads after its input (see lib.lua). */
+    private String[] settings;
+
+    @PostConstruct
+    void init() {
+        settings = new String[] {
+                null, null,
+                Long.toString(config.conferenceTtl().toMillis()),
+                Long.toString(config.retention().toMillis()),
+                Long.toString(config.events().replayWindow().toMillis()),
+                config.webhook().url().isPresent() ? "1" : "0",
+                Integer.toString(config.historyLimit()) };
+    }
+
+    /** The conference document fixed at creation. */
+    public record NewConference(String conferenceId, String alias, String ownerId, String callType, boolean isProtected,
+            String message, String roomUrl, dev.beckon.model.ConferenceSettings settings) {
+    }
+
+    public Uni<Invited> create(NewConference conference, Actor owner, List<Invitee> invitees) {
+        ObjectNode create = mapper.createObjectNode()
+                .put("conferenceId", conference.conferenceId())
+                .put("alias", conference.alias())
+                .put("ownerId", conference.ownerId())
+                .put("callType", conference.callType())
+                .put("protected", conference.isProtected());
+        putIfPresent(create, "message", conference.message());
+        putIfPresent(create, "roomUrl", conference.roomUrl());
+        create.set("settings", mapper.valueToTree(conference.settings()));
+        ObjectNode input = inviteInput(conference.conferenceId(), owner, invitees);
+        input.set("create", create);
+        return run(Script.INVITE, Shards.ofConference(conference.conferenceId()), input).map(this::invited);
+    }
+
+    public Uni<Invited> invite(String conferenceId, Actor actor, List<Invitee> invitees, String message, Integer ringSeconds) {
+        int shard = Shards.ofConference(conferenceId);
+        if (shard < 0) {
+            return Uni.createFrom().failure(noConference(conferenceId));
+        }
+        ObjectNode input = inviteInput(conferenceId, actor, invitees);
+        putIfPresent(input, "message", message);
+        if (ringSeconds != null) {
+            input.put("ringMs", ringSeconds * 1000L);
+        }
+        return run(Script.INVITE, shard, input).map(this::invited);
+    }
+
+    public Uni<Responded> respond(String invitationId, Actor actor, String action, String reason, String message) {
+        String conferenceId = Shards.conferenceOfInvitation(invitationId);
+        if (conferenceId == null) {
+            return Uni.createFrom().failure(noInvitation(invitationId));
+        }
+        ObjectNode input = invitationInput(conferenceId, invitationId, actor).put("action", action);
+        putIfPresent(input, "reason", reason);
+        putIfPresent(input, "message", message);
+        return run(Script.RESPOND, Shards.ofConference(conferenceId), input)
+                .map(items -> read(items.get(0), Responded.class));
+    }
+
+    public Uni<Invitation> cancel(String invitationId, Actor actor) {
+        String conferenceId = Shards.conferenceOfInvitation(invitationId);
+        if (conferenceId == null) {
+            return Uni.createFrom().failure(noInvitation(invitationId));
+        }
+        return run(Script.CANCEL, Shards.ofConference(conferenceId), invitationInput(conferenceId, invitationId, actor))
+                .map(items -> read(items.get(0), Invitation.class));
+    }
+
+    public Uni<Conference> leave(String conferenceId, Actor actor) {
+        int shard = Shards.ofConference(conferenceId);
+        if (shard < 0) {
+            return Uni.createFrom().failure(noConference(conferenceId));
+        }
+        return run(Script.LEAVE, shard, conferenceInput(conferenceId, actor))
+                .map(items -> read(items.get(0), Conference.class));
+    }
+
+    /** PENDING → RINGING once the invitee has it on an open session; empty when nothing changed. */
+    public Uni<Optional<Invitation>> ring(String invitationId, String userId) {
+        String conferenceId = Shards.conferenceOfInvitation(invitationId);
+        if (conferenceId == null) {
+            return Uni.createFrom().item(Optional.empty());
+        }
+        ObjectNode input = mapper.createObjectNode().put("cid", conferenceId).put("iid", invitationId).put("userId", userId);
+        return run(Script.RING, Shards.ofConference(conferenceId), input)
+                .map(items -> items.isEmpty() ? Optional.empty() : Optional.of(read(items.get(0), Invitation.class)));
+    }
+
+    /** Expires up to {@code limit} invitations of a shard whose deadline has passed. */
+    public Uni<Expired> expireDue(int shard, int limit) {
+        return run(Script.EXPIRE, shard, mapper.createObjectNode().put("limit", limit))
+                .map(items -> new Expired(Integer.parseInt(items.get(0)),
+                        items.get(1).isEmpty() ? null : (long) Double.parseDouble(items.get(1))));
+    }
+
+    /** What one sweep of a shard did; {@code nextDeadline} (epoch ms) is its earliest open deadline. */
+    public record Expired(int count, Long nextDeadline) {
+    }
+
+    private ObjectNode inviteInput(String conferenceId, Actor actor, List<Invitee> invitees) {
+        ObjectNode input = mapper.createObjectNode().put("cid", conferenceId).put("server", actor.server());
+        input.set("actor", party(actor));
+        ArrayNode list = input.putArray("invitees");
+        for (Invitee invitee : invitees) {
+            list.add((ObjectNode) mapper.valueToTree(invitee));
+        }
+        return input;
+    }
+
+    private ObjectNode invitationInput(String conferenceId, String invitationId, Actor actor) {
+        return conferenceInput(conferenceId, actor).put("iid", invitationId);
+    }
+
+    ObjectNode conferenceInput(String conferenceId, Actor actor) {
+        ObjectNode input = mapper.createObjectNode().put("cid", conferenceId).put("server", actor.server());
+        if (actor.userId() != null) {
+            input.set("actor", party(actor));
+        }
+        return input;
+    }
+
+    private ObjectNode party(Actor actor) {
+        ObjectNode party = mapper.createObjectNode().put("userId", actor.userId());
+        putIfPresent(party, "name", actor.name());
+        putIfPresent(party, "avatarUrl", actor.avatarUrl());
+        return party;
+    }
+
+    private Invited invited(List<String> items) {
+        Conference conference = read(items.get(0), Conference.class);
+        List<Invited.Item> invited = new ArrayList<>(items.size() - 1);
+        for (int i = 1; i < items.size(); i++) {
+            invited.add(read(items.get(i), Invited.Item.class));
+        }
+        return new Invited(conference, invited);
+    }
+
+    Uni<List<String>> run(Script script, int shard, ObjectNode input) {
+        String json;
+        try {
+            json = mapper.writeValueAsString(input);
+        } catch (JsonProcessingException e) {
+            return Uni.createFrom().failure(e);
+        }
+        String[] args = settings.clone();
+        args[0] = json;
+        args[1] = Integer.toString(shard);
+        return scripts.run(script, Shards.prefix(shard), args).map(ScriptReply::items);
+    }
+
+    <T> T read(String json, Class<T> type) {
+        try {
+            return mapper.readValue(json, type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Unreadable script reply: " + json, e);
+        }
+    }
+
+    static void putIfPresent(ObjectNode node, String field, String value) {
+        if (value != null) {
+            node.put(field, value);
+        }
+    }
+
+    static ApiException noConference(String conferenceId) {
+        return ApiException.notFound("No conference " + conferenceId + ".");
+    }
+
+    static ApiException noInvitation(String invitationId) {
+        return ApiException.notFound("No invitation " + invitationId + ".");
+    }
+}

@@ -1,0 +1,97 @@
+-- createConference and invite: rings each invitee once. All checks run before the first write,
+-- so a refused request changes nothing.
+-- IN: {cid, actor: {userId, name?, avatarUrl?}, server, create?: conference document,
+--      invitees: [{userId, name?, avatarUrl?, permissions?}], message?, ringMs?}
+local cid = IN.cid
+local actor = IN.actor
+local c
+
+if IN.create then
+  if redis.call('EXISTS', k_conf(cid)) == 1 then
+    return err('conflict', 'Conference id already in use; retry.', 'ACTIVE')
+  end
+else
+  c = load_conf(cid)
+  if not c then return err('not_found', 'No conference ' .. cid .. '.') end
+  if has_ended(c) then return err('conflict', 'The conference has ended.', 'ENDED') end
+  local me = get_participant(cid, actor.userId)
+  if not me then
+    return err('forbidden', actor.userId .. ' is not a participant of this conference.')
+  end
+  if me.status ~= 'CONNECTED' then
+    return err('forbidden', 'Only connected participants can invite; ' .. actor.userId .. ' is ' .. me.status .. '.')
+  end
+  if c.settings.onlyInitiatorCanInvite and actor.userId ~= c.ownerId then
+    return err('forbidden', 'Only the conference owner can invite to this conference.')
+  end
+  if not has(me.permissions, 'INVITE') then
+    return err('forbidden', actor.userId .. ' lacks the INVITE permission.')
+  end
+  if #IN.invitees > c.settings.maxInviteesPerRequest then
+    return err('too_large', 'At most ' .. c.settings.maxInviteesPerRequest .. ' invitees per request in this conference.')
+  end
+  if not c.settings.canInviteDuringCall then
+    for _, q in ipairs(all_participants(cid)) do
+      if q.status == 'CONNECTED' and q.userId ~= c.ownerId then
+        return err('conflict', 'This conference does not allow invitations once the call has started.', 'IN_CALL')
+      end
+    end
+  end
+  for _, who in ipairs(IN.invitees) do
+    local p = get_participant(cid, who.userId)
+    if p and p.status == 'CONNECTED' then
+      return err('conflict', who.userId .. ' is already connected to the conference.', 'CONNECTED')
+    end
+    if who.permissions and not IN.server then
+      for _, perm in ipairs(who.permissions) do
+        if not has(me.permissions, perm) then
+          return err('forbidden', actor.userId .. ' cannot grant ' .. perm .. ', which they do not have.')
+        end
+      end
+    end
+  end
+end
+
+if IN.create then
+  c = IN.create
+  c.createdAt = iso(NOW)
+  c._x = NOW + CONF_TTL
+  redis.call('HSET', k_conf(cid), 'doc', encode(public(c)), 'x', c._x)
+  save_participant(cid, { userId = actor.userId, name = actor.name, avatarUrl = actor.avatarUrl,
+    status = 'CONNECTED', permissions = ALL_PERMISSIONS })
+end
+
+local ring_ms = IN.ringMs or c.settings.ringTimeoutSeconds * 1000
+local message = IN.message
+if IN.create then message = c.message end
+local from = { userId = actor.userId, name = actor.name, avatarUrl = actor.avatarUrl }
+
+local items = {}
+for i, who in ipairs(IN.invitees) do
+  local p = get_participant(cid, who.userId)
+  local inv, existing = nil, false
+  if p and p.status == 'RESERVED' and p.invitationId then
+    local current = get_inv(cid, p.invitationId)
+    if current and not expire_if_due(cid, current) and not TERMINAL[current.state] then
+      inv, existing = current, true
+    end
+    p = get_participant(cid, who.userId)
+  end
+  if not inv then
+    local to = { userId = who.userId, name = who.name, avatarUrl = who.avatarUrl }
+    inv = new_invitation(cid, c, from, to, ring_ms, message)
+    local np = { userId = who.userId, name = who.name, avatarUrl = who.avatarUrl, status = 'RESERVED',
+      permissions = who.permissions or DEFAULT_PERMISSIONS, invitationId = inv.invitationId,
+      _o = p and p._o or nil }
+    save_participant(cid, np)
+    emit(cid, 'invitation.received', who.userId, public(inv))
+    broadcast_participant(cid, p and 'participant.updated' or 'participant.added', np)
+    p = np
+  end
+  items[i] = encode({ invitation = public(inv), permissions = p.permissions, existing = existing })
+end
+
+persist(cid, c, true)
+local summary = public(c)
+summary.expiresAt = iso(c._x)
+return ok(encode(summary), unpack(items))

@@ -1,0 +1,42 @@
+-- leave: a connected participant hangs up. When nobody connected remains the conference ends:
+-- its open invitations are canceled and everyone who ever took part hears conference.ended.
+-- IN: {cid, actor: {userId}}
+local cid = IN.cid
+local c = load_conf(cid)
+if not c then return err('not_found', 'No conference ' .. cid .. '.') end
+local p = get_participant(cid, IN.actor.userId)
+if not p then
+  return err('forbidden', IN.actor.userId .. ' is not a participant of this conference.')
+end
+if p.status ~= 'CONNECTED' then
+  return err('conflict', IN.actor.userId .. ' is not connected to the conference.', p.status)
+end
+p.status = 'LEFT'
+save_participant(cid, p)
+broadcast_participant(cid, 'participant.updated', p)
+
+local someone_left = false
+for _, q in ipairs(all_participants(cid)) do
+  if q.status == 'CONNECTED' then someone_left = true end
+end
+if not someone_left then
+  c._ended = NOW
+  redis.call('HSET', k_conf(cid), 'ended', NOW)
+  for _, q in ipairs(all_participants(cid)) do
+    if q.status == 'RESERVED' and q.invitationId then
+      local inv = get_inv(cid, q.invitationId)
+      if inv and not expire_if_due(cid, inv) and not TERMINAL[inv.state] then
+        finish(cid, inv, 'CANCELED')
+        local data = public(inv)
+        emit(cid, 'invitation.canceled', inv.to.userId, data)
+        emit(cid, 'invitation.canceled', inv.from.userId, data)
+      end
+    end
+  end
+  local view = conf_view(cid, c)
+  for _, q in ipairs(view.participants) do
+    emit(cid, 'conference.ended', q.userId, view)
+  end
+end
+persist(cid, c, false)
+return ok(encode(conf_view(cid, c)))

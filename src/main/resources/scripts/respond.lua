@@ -1,0 +1,37 @@
+-- respond: the invitee accepts or declines an open invitation.
+-- IN: {cid, iid, actor: {userId}, action: accept|decline, reason?, message?}
+local cid = IN.cid
+local inv = get_inv(cid, IN.iid)
+if not inv then return err('not_found', 'No invitation ' .. IN.iid .. '.') end
+if inv.to.userId ~= IN.actor.userId then
+  return err('forbidden', 'Only the invitee (' .. inv.to.userId .. ') can respond to this invitation.')
+end
+if TERMINAL[inv.state] then
+  return err('conflict', 'The invitation is already ' .. inv.state .. '.', inv.state)
+end
+local c = load_conf(cid)
+if expire_if_due(cid, inv) then
+  persist(cid, c, false)
+  return err('conflict', 'The invitation expired at ' .. inv.expiresAt .. '.', 'EXPIRED')
+end
+
+inv.respondedAt = iso(NOW)
+inv.responseMessage = IN.message
+local type
+if IN.action == 'accept' then
+  type = 'invitation.accepted'
+  inv.state = 'ACCEPTED'
+else
+  type = 'invitation.declined'
+  inv.state = 'DECLINED'
+  inv.reason = IN.reason or 'declined'
+end
+local p = finish(cid, inv, inv.state)
+local data = public(inv)
+emit(cid, type, inv.from.userId, data)
+emit(cid, type, inv.to.userId, data)
+if p then broadcast_participant(cid, 'participant.updated', p) end
+persist(cid, c, IN.action == 'accept')
+
+local permissions = p and p.permissions or DEFAULT_PERMISSIONS
+return ok(encode({ invitation = data, permissions = permissions, protected = c.protected }))

@@ -1,0 +1,7 @@
+package dev.beckon.api;
+
+import io.quarkus.test.junit.QuarkusIntegrationTest;
+
+@QuarkusIntegrationTest
+class ErrorContractIT extends ErrorContractTest {
+}
