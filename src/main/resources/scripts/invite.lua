@@ -84,7 +84,9 @@ for i, who in ipairs(IN.invitees) do
       permissions = who.permissions or DEFAULT_PERMISSIONS, invitationId = inv.invitationId,
       _o = p and p._o or nil }
     save_participant(cid, np)
-    emit(cid, 'invitation.received', who.userId, public(inv))
+    -- kept so that a device connecting later is rung with the very same event
+    inv._rev = emit(cid, 'invitation.received', who.userId, public(inv))
+    save_inv(cid, inv)
     broadcast_participant(cid, p and 'participant.updated' or 'participant.added', np)
     p = np
   end

@@ -143,18 +143,21 @@ end
 
 -- events ----------------------------------------------------------------------------------------
 -- One CloudEvent per addressee: appended to the addressee's replayable stream in this shard,
--- announced on their pub/sub channel, and queued for webhooks, all inside this atomic step.
+-- announced on their pub/sub channel ("<shard> <stream id> <event>"), and queued for webhooks,
+-- all inside this atomic step. Returns the event id.
 local function emit(cid, type, subject, data)
-  local n = redis.call('HINCRBY', k_conf(cid), 'evseq', 1)
-  local body = encode({ specversion = '1.0', id = cid .. '.' .. n, source = '/conferences/' .. cid,
+  local id = cid .. '.' .. redis.call('HINCRBY', k_conf(cid), 'evseq', 1)
+  local body = encode({ specversion = '1.0', id = id, source = '/conferences/' .. cid,
     type = type, time = iso(NOW), subject = subject, data = data })
   local stream = k_user('ev', subject)
   local sid = redis.call('XADD', stream, 'MINID', '~', NOW - WINDOW, '*', 'e', body)
   redis.call('PEXPIRE', stream, WINDOW)
   redis.call('PUBLISH', 'bk:u:' .. subject, SHARD .. ' ' .. sid .. ' ' .. body)
   if HOOKS then
-    redis.call('XADD', P .. 'hooks', '*', 'e', body, 'u', subject)
+    redis.call('XADD', P .. 'hooks', '*', 'e', body, 'u', subject, 't', type)
+    redis.call('PEXPIRE', P .. 'hooks', CONF_TTL + RETAIN)
   end
+  return id
 end
 
 -- participant.* goes to everyone still in the conference (invited or connected) and to the

@@ -72,6 +72,10 @@ public interface BeckonConfig {
         /** How far back a reconnecting client can replay its events with {@code Last-Event-ID}. */
         @WithDefault("15m")
         Duration replayWindow();
+
+        /** How often an idle stream gets a comment line, and presence leases are renewed. */
+        @WithDefault("10s")
+        Duration heartbeat();
     }
 
     interface Webhook {
@@ -80,6 +84,22 @@ public interface BeckonConfig {
 
         /** {@code whsec_<base64>} key of the Standard Webhooks signature. */
         Optional<String> secret();
+
+        /** How long one attempt may take before it counts as failed. */
+        @WithDefault("5s")
+        Duration timeout();
+
+        /** Attempts per event before it goes to the dead-letter list. */
+        @WithDefault("8")
+        int maxAttempts();
+
+        /** Wait before the first retry; each further retry waits twice as long, up to a minute. */
+        @WithDefault("1s")
+        Duration initialBackoff();
+
+        /** Deliveries one instance has in flight at most. */
+        @WithDefault("256")
+        int concurrency();
     }
 
     interface RateLimit {

@@ -13,28 +13,41 @@ import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 
+import dev.beckon.webhook.WebhookSigner;
 import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.StartupEvent;
 
 /**
- * Refuses to start a production instance that could only fail later, request by request, and
- * names every setting that needs fixing at once. Dev and test provide their own defaults.
+ * Refuses to start an instance that could only fail later, request by request, and names every
+ * setting that needs fixing at once. Dev and test provide their own Redis and keys, so only
+ * production must name them.
  */
 @ApplicationScoped
 public class StartupChecks {
 
     void check(@Observes @Priority(1) StartupEvent event) {
-        if (LaunchMode.current() != LaunchMode.NORMAL) {
-            return;
-        }
-        List<String> problems = problems(ConfigProvider.getConfig());
+        List<String> problems = problems(ConfigProvider.getConfig(), LaunchMode.current() == LaunchMode.NORMAL);
         if (!problems.isEmpty()) {
             throw new IllegalStateException("Beckon cannot start:\n  - " + String.join("\n  - ", problems));
         }
     }
 
-    static List<String> problems(Config config) {
+    static List<String> problems(Config config, boolean production) {
         List<String> problems = new ArrayList<>();
+        value(config, "beckon.webhook.url").ifPresent(url -> {
+            if (!url.startsWith("http://") && !url.startsWith("https://")) {
+                problems.add("BECKON_WEBHOOK_URL (beckon.webhook.url) must be an http or https URL, not '" + url + "'.");
+            }
+            try {
+                WebhookSigner.decode(value(config, "beckon.webhook.secret").orElse(null));
+            } catch (IllegalArgumentException e) {
+                problems.add("BECKON_WEBHOOK_SECRET (beckon.webhook.secret) must be 'whsec_' followed by a base64 key of"
+                        + " 16 bytes or more (" + e.getMessage() + "), for example whsec_" + "$(openssl rand -base64 32).");
+            }
+        });
+        if (!production) {
+            return problems;
+        }
         if (value(config, "quarkus.redis.hosts").isEmpty() && value(config, "quarkus.redis.hosts-provider-name").isEmpty()) {
             problems.add("QUARKUS_REDIS_HOSTS (quarkus.redis.hosts) is not set: give the Redis URL, e.g. redis://redis:6379"
                     + " (for Redis Cluster also QUARKUS_REDIS_CLIENT_TYPE=cluster).");

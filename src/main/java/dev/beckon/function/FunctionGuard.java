@@ -9,6 +9,7 @@ import jakarta.inject.Inject;
 import dev.beckon.api.ApiException;
 import dev.beckon.auth.Authenticator;
 import dev.beckon.auth.Caller;
+import dev.beckon.config.BeckonConfig;
 import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -35,6 +36,9 @@ public class FunctionGuard {
     @Inject
     CurrentVertxRequest currentRequest;
 
+    @Inject
+    BeckonConfig config;
+
     void install(@Observes Router router) {
         for (String function : FUNCTIONS) {
             // after the body handler and the body size limit, before Funqy's own route
@@ -43,6 +47,10 @@ public class FunctionGuard {
     }
 
     private void guard(RoutingContext ctx) {
+        if (!config.role().runsFunctions()) {
+            ctx.fail(ApiException.notFound("This instance is a gateway; the functions are served by the functions instances."));
+            return;
+        }
         if (ctx.request().method() != HttpMethod.POST) {
             ctx.fail(405);
             return;

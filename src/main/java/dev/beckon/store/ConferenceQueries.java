@@ -37,6 +37,19 @@ public class ConferenceQueries {
                 .map(items -> store.read(items.get(0), Conference.class));
     }
 
+    /**
+     * Where a user's event stream in one shard stands, and the invitations still ringing for
+     * them there, as the {@code invitation.received} events that announced them.
+     */
+    public Uni<StreamStart> openStream(int shard, String userId) {
+        return store.run(Script.CONNECT, shard, mapper.createObjectNode().put("userId", userId))
+                .map(items -> new StreamStart(items.get(0).isEmpty() ? null : items.get(0), items.subList(1, items.size())));
+    }
+
+    /** {@code lastId} is null when the stream is empty; {@code ringing} are event JSON documents. */
+    public record StreamStart(String lastId, List<String> ringing) {
+    }
+
     /** A user's newest invitations in one direction, merged from every shard. */
     public Uni<List<Invitation>> invitations(String userId, String direction, boolean pendingOnly, int limit) {
         var input = mapper.createObjectNode().put("userId", userId).put("direction", direction)

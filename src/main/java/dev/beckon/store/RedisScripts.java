@@ -28,8 +28,9 @@ import io.vertx.mutiny.redis.client.Command;
  * loaded per request; a server that does not know the script yet (first call, restart,
  * failover, SCRIPT FLUSH) answers NOSCRIPT and gets one EVAL, which caches it again.
  * <p>
- * Any failure to reach Redis becomes 503 {@code unavailable}; an error raised inside a script
- * is a bug and stays a 500.
+ * Any failure to reach Redis, or a reply that says the server cannot serve now (LOADING,
+ * READONLY, CLUSTERDOWN…), becomes 503 {@code unavailable}; other error replies are passed on
+ * (an error raised inside a script is a bug and ends as a 500).
  */
 @ApplicationScoped
 public class RedisScripts {
@@ -83,20 +84,18 @@ public class RedisScripts {
         return t.getMessage() != null && t.getMessage().startsWith("NOSCRIPT");
     }
 
+    /** Redis errors that describe the server's state, not the command: retrying later is the remedy. */
+    private static final java.util.List<String> TRANSIENT = java.util.List.of("LOADING", "BUSY", "MASTERDOWN", "READONLY",
+            "OOM", "CLUSTERDOWN", "TRYAGAIN", "NOREPLICAS", "MISCONF");
+
     private static Throwable toApiFailure(Throwable t) {
         String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-        if (t instanceof io.vertx.redis.client.impl.types.ErrorType && isScriptBug(message)) {
-            LOG.error("A Beckon script failed: " + message);
-            return new IllegalStateException("Script failed: " + message);
+        if (t instanceof io.vertx.redis.client.impl.types.ErrorType && TRANSIENT.stream().noneMatch(message::startsWith)) {
+            // an error reply to the command itself: the caller may expect it (NOGROUP…); otherwise it is a bug
+            return t;
         }
         LOG.debugf("Redis unavailable: %s", message);
         return ApiException.unavailable("The state store (Redis) is unavailable; retry shortly.");
-    }
-
-    /** Errors raised while a script ran are ours; everything else (LOADING, READONLY, OOM, CLUSTERDOWN…) is the server's state. */
-    private static boolean isScriptBug(String message) {
-        return message.startsWith("ERR Error running script") || message.startsWith("ERR user_script")
-                || message.contains("@user_script") || message.startsWith("WRONGTYPE");
     }
 
     private static String read(String name) {

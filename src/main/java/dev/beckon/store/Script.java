@@ -13,6 +13,8 @@ public enum Script {
     EXPIRE("expire", true),
     CONFERENCE("conference", true),
     HISTORY("history", true),
+    CONNECT("connect", true),
+    PRESENCE("presence", false),
     RATE_LIMIT("ratelimit", false);
 
     final String file;

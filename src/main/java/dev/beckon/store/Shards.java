@@ -44,6 +44,16 @@ public final class Shards {
         return PREFIXES[shard];
     }
 
+    /** A user's event stream in a shard (the scripts' {@code k_user('ev', uid)}). */
+    public static String eventStream(int shard, String userId) {
+        return PREFIXES[shard] + "ev:" + userId;
+    }
+
+    /** A shard's webhook outbox (the scripts' {@code P .. 'hooks'}). */
+    public static String webhookOutbox(int shard) {
+        return PREFIXES[shard] + "hooks";
+    }
+
     /** A new conference id: its shard as one hex digit, then 19 random base62 characters. */
     public static String newConferenceId() {
         int shard = RANDOM.nextInt(COUNT);

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import dev.beckon.support.RedisTestResource;
+import dev.beckon.support.BackingServices;
 import dev.beckon.support.Tokens;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -18,7 +18,7 @@ import io.restassured.http.ContentType;
 
 /** Every failure is JSON {error, message} with the contract's status, and never a 500. */
 @QuarkusTest
-@WithTestResource(RedisTestResource.class)
+@WithTestResource(BackingServices.class)
 class ErrorContractTest {
 
     @ParameterizedTest

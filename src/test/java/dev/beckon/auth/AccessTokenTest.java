@@ -20,13 +20,13 @@ import org.jose4j.jwt.consumer.InvalidJwtException;
 import org.jose4j.jwt.consumer.JwtConsumerBuilder;
 import org.junit.jupiter.api.Test;
 
-import dev.beckon.support.RedisTestResource;
+import dev.beckon.support.BackingServices;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** A media server admits users by verifying their access token against Beckon's JWKS. */
 @QuarkusTest
-@WithTestResource(RedisTestResource.class)
+@WithTestResource(BackingServices.class)
 class AccessTokenTest {
 
     @Test

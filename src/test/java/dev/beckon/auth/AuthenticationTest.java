@@ -6,14 +6,14 @@ import static org.hamcrest.Matchers.is;
 
 import org.junit.jupiter.api.Test;
 
-import dev.beckon.support.RedisTestResource;
+import dev.beckon.support.BackingServices;
 import dev.beckon.support.Tokens;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 
 @QuarkusTest
-@WithTestResource(RedisTestResource.class)
+@WithTestResource(BackingServices.class)
 class AuthenticationTest {
 
     private static final String BODY = "{\"direction\":\"incoming\"}";

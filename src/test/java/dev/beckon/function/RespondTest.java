@@ -18,13 +18,13 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import dev.beckon.support.RedisInspector;
-import dev.beckon.support.RedisTestResource;
+import dev.beckon.support.BackingServices;
 import dev.beckon.support.Tokens;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 @QuarkusTest
-@WithTestResource(RedisTestResource.class)
+@WithTestResource(BackingServices.class)
 class RespondTest {
 
     @Test

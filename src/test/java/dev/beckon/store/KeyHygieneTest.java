@@ -14,14 +14,14 @@ import org.junit.jupiter.api.Test;
 
 import dev.beckon.support.Api;
 import dev.beckon.support.RedisInspector;
-import dev.beckon.support.RedisTestResource;
+import dev.beckon.support.BackingServices;
 import dev.beckon.support.Tokens;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** Nothing Beckon writes lives forever, and each conference stays in one Redis Cluster slot. */
 @QuarkusTest
-@WithTestResource(RedisTestResource.class)
+@WithTestResource(BackingServices.class)
 class KeyHygieneTest {
 
     @Test

@@ -18,14 +18,14 @@ import org.junit.jupiter.api.Test;
 
 import dev.beckon.support.Api;
 import dev.beckon.support.RedisInspector;
-import dev.beckon.support.RedisTestResource;
+import dev.beckon.support.BackingServices;
 import dev.beckon.support.Tokens;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** An accept and a cancel sent at the same moment: exactly one wins, and only its events exist. */
 @QuarkusTest
-@WithTestResource(RedisTestResource.class)
+@WithTestResource(BackingServices.class)
 class RaceTest {
 
     private static final int INVITATIONS = 200;

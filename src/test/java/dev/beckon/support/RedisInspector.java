@@ -17,7 +17,7 @@ public final class RedisInspector {
     }
 
     public static EmbeddedRedisServer redis() {
-        return RedisTestResource.redis();
+        return BackingServices.redis();
     }
 
     public static List<String> keys(String pattern) {

@@ -1,0 +1,186 @@
+package dev.beckon.gateway;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.sse.Sse;
+import jakarta.ws.rs.sse.SseEventSink;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.beckon.config.BeckonConfig;
+import dev.beckon.store.ConferenceStore;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Context;
+import io.vertx.mutiny.core.Vertx;
+
+/**
+ * The open sessions of this gateway instance, by user. Opens a session (subscribe to the
+ * user's channel, then read where it starts), routes each channel message to the user's
+ * sessions, catches every session up after the channel connection was lost, marks invitations
+ * RINGING once delivered, and keeps presence and heartbeats going.
+ */
+@ApplicationScoped
+public class GatewaySessions implements UserChannels.Listener {
+
+    private static final Logger LOG = Logger.getLogger(GatewaySessions.class);
+
+    @Inject
+    UserChannels channels;
+
+    @Inject
+    EventLog log;
+
+    @Inject
+    Presence presence;
+
+    @Inject
+    ConferenceStore store;
+
+    @Inject
+    ObjectMapper mapper;
+
+    @Inject
+    Vertx vertx;
+
+    @Inject
+    BeckonConfig config;
+
+    private final String instance = UUID.randomUUID().toString().substring(0, 8);
+    private final Map<String, Set<Session>> byUser = new ConcurrentHashMap<>();
+    private long heartbeatTimer = -1;
+
+    void start(@Observes StartupEvent event) {
+        if (config.role().runsGateway()) {
+            channels.start(this);
+            heartbeatTimer = vertx.setPeriodic(config.events().heartbeat().toMillis(), id -> heartbeat());
+        }
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (heartbeatTimer >= 0) {
+            vertx.cancelTimer(heartbeatTimer);
+        }
+        channels.stop();
+        byUser.values().forEach(sessions -> sessions.forEach(s -> s.run(s::close)));
+    }
+
+    /**
+     * Opens a stream for {@code userId}: from {@code resumeFrom} (a Last-Event-ID) when given,
+     * else from now, preceded by the calls still ringing for the user.
+     */
+    Session open(String userId, StreamPosition resumeFrom, SseEventSink sink, Sse sse, Context context) {
+        StreamPosition position = resumeFrom != null ? resumeFrom : new StreamPosition();
+        Session session = new Session(instance + ":" + UUID.randomUUID().toString().substring(0, 8), userId, sink, sse,
+                context, position, delivered -> ring(delivered.invitationId(), userId), this::closed);
+        synchronized (byUser) {
+            byUser.computeIfAbsent(userId, u -> ConcurrentHashMap.newKeySet()).add(session);
+        }
+        presence.add(userId, List.of(session.id)).subscribe().with(n -> { }, f -> LOG.debugf("presence: %s", f.getMessage()));
+
+        // the channel first, so nothing published from here on is missed; then the starting point
+        channels.subscribe(userId)
+                .chain(() -> resumeFrom != null
+                        ? log.since(userId, resumeFrom)
+                        : log.start(userId).map(start -> {
+                            session.run(() -> copy(start.position(), position));
+                            return start.ringing();
+                        }))
+                .subscribe().with(
+                        before -> session.run(() -> session.start(before)),
+                        failure -> {
+                            LOG.warnf("Could not open the event stream of %s: %s", userId, failure.getMessage());
+                            session.run(session::close);
+                        });
+        return session;
+    }
+
+    private static void copy(StreamPosition from, StreamPosition to) {
+        for (int shard = 0; shard < dev.beckon.store.Shards.COUNT; shard++) {
+            to.set(shard, from.of(shard));
+        }
+    }
+
+    @Override
+    public void message(String userId, String payload) {
+        Set<Session> sessions = byUser.get(userId);
+        if (sessions == null || sessions.isEmpty()) {
+            return;
+        }
+        StreamEvent event;
+        try {
+            event = StreamEvent.fromAnnouncement(payload, mapper);
+        } catch (RuntimeException e) {
+            LOG.warnf("Ignoring an unreadable announcement for %s: %s", userId, e.getMessage());
+            return;
+        }
+        for (Session session : sessions) {
+            session.run(() -> session.offer(event));
+        }
+    }
+
+    @Override
+    public void resubscribed() {
+        for (Set<Session> sessions : byUser.values()) {
+            for (Session session : sessions) {
+                session.run(() -> {
+                    StreamPosition from = snapshot(session.position());
+                    log.since(session.userId, from).subscribe().with(
+                            missed -> session.run(() -> session.catchUp(missed)),
+                            failure -> session.run(session::close));
+                });
+            }
+        }
+    }
+
+    private static StreamPosition snapshot(StreamPosition position) {
+        StreamPosition copy = new StreamPosition();
+        copy(position, copy);
+        return copy;
+    }
+
+    private void ring(String invitationId, String userId) {
+        store.ring(invitationId, userId)
+                .subscribe().with(r -> { }, f -> LOG.debugf("ring %s: %s", invitationId, f.getMessage()));
+    }
+
+    private void closed(Session session) {
+        synchronized (byUser) {
+            Set<Session> sessions = byUser.get(session.userId);
+            if (sessions != null && sessions.remove(session) && sessions.isEmpty()) {
+                byUser.remove(session.userId);
+                channels.unsubscribe(session.userId);
+            }
+        }
+        presence.remove(session.userId, session.id).subscribe().with(n -> { }, f -> { });
+    }
+
+    /** Keeps idle connections (and proxies) alive and renews this instance's presence leases. */
+    private void heartbeat() {
+        for (Map.Entry<String, Set<Session>> entry : byUser.entrySet()) {
+            List<String> ids = new ArrayList<>();
+            for (Session session : entry.getValue()) {
+                ids.add(session.id);
+                session.run(session::heartbeat);
+            }
+            if (!ids.isEmpty()) {
+                presence.add(entry.getKey(), ids).subscribe().with(n -> { }, f -> { });
+            }
+        }
+    }
+
+    /** Open sessions on this instance (for metrics). */
+    public int openSessions() {
+        return byUser.values().stream().mapToInt(Set::size).sum();
+    }
+}

@@ -1,0 +1,69 @@
+package dev.beckon.gateway;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import dev.beckon.store.RedisScripts;
+import dev.beckon.store.Script;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Who has open sessions, across every gateway instance: per user a sorted set of session ids
+ * scored by the end of their lease. Gateways renew their sessions' leases with each heartbeat,
+ * so the sessions of a gateway that crashed stop counting within {@link #LEASE}.
+ */
+@ApplicationScoped
+public class Presence {
+
+    static final Duration LEASE = Duration.ofSeconds(30);
+
+    @Inject
+    RedisScripts scripts;
+
+    /** A user's online state: whether any session counts, and how many. */
+    @io.quarkus.runtime.annotations.RegisterForReflection
+    public record State(boolean online, int sessions) {
+    }
+
+    Uni<Long> add(String userId, List<String> sessionIds) {
+        return update(userId, "add", sessionIds);
+    }
+
+    Uni<Long> remove(String userId, String sessionId) {
+        return update(userId, "remove", List.of(sessionId));
+    }
+
+    public Uni<State> of(String userId) {
+        return update(userId, "add", List.of()).map(count -> new State(count > 0, count.intValue()));
+    }
+
+    public Uni<Map<String, State>> of(List<String> userIds) {
+        List<Uni<State>> lookups = new ArrayList<>(userIds.size());
+        for (String userId : userIds) {
+            lookups.add(of(userId));
+        }
+        return Uni.join().all(lookups).andFailFast().map(states -> {
+            Map<String, State> byUser = new LinkedHashMap<>();
+            for (int i = 0; i < userIds.size(); i++) {
+                byUser.put(userIds.get(i), states.get(i));
+            }
+            return byUser;
+        });
+    }
+
+    private Uni<Long> update(String userId, String action, List<String> sessionIds) {
+        String[] args = new String[2 + sessionIds.size()];
+        args[0] = Long.toString(LEASE.toMillis());
+        args[1] = action;
+        for (int i = 0; i < sessionIds.size(); i++) {
+            args[2 + i] = sessionIds.get(i);
+        }
+        return scripts.run(Script.PRESENCE, "bk:pr:{" + userId + "}", args).map(reply -> reply.toLong());
+    }
+}

@@ -1,0 +1,47 @@
+package dev.beckon.webhook;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.util.Base64;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Standard Webhooks signatures: {@code v1,<base64 HMAC-SHA256(key, "<id>.<timestamp>.<body>")>},
+ * where the key is the base64 part of a {@code whsec_} secret. Receivers verify them with the
+ * off-the-shelf {@code standardwebhooks} libraries.
+ */
+public final class WebhookSigner {
+
+    private static final String PREFIX = "whsec_";
+
+    private final SecretKeySpec key;
+
+    public WebhookSigner(String secret) {
+        this.key = new SecretKeySpec(decode(secret), "HmacSHA256");
+    }
+
+    /** The key bytes of a {@code whsec_<base64>} secret; IllegalArgumentException when it is not one. */
+    public static byte[] decode(String secret) {
+        if (secret == null || !secret.startsWith(PREFIX)) {
+            throw new IllegalArgumentException("must start with 'whsec_'");
+        }
+        byte[] key = Base64.getDecoder().decode(secret.substring(PREFIX.length()));
+        if (key.length < 16) {
+            throw new IllegalArgumentException("the key must be at least 16 bytes (24 base64 characters)");
+        }
+        return key;
+    }
+
+    public String sign(String id, long timestamp, String body) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(key);
+            byte[] digest = mac.doFinal((id + "." + timestamp + "." + body).getBytes(StandardCharsets.UTF_8));
+            return "v1," + Base64.getEncoder().encodeToString(digest);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

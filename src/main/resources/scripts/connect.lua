@@ -1,0 +1,18 @@
+-- connect: a new event stream of a user opens. For this shard, returns where the user's event
+-- stream stands (so the session starts exactly there) and the invitations still ringing for
+-- them, as the invitation.received events they were announced with, so a device that connects
+-- mid-ring rings too.
+-- IN: {userId}
+-- returns {'ok', last stream id or '', event…}
+local uid = IN.userId
+local last = redis.call('XREVRANGE', k_user('ev', uid), '+', '-', 'COUNT', 1)
+local out = { 'ok', last[1] and last[1][1] or '' }
+for _, iid in ipairs(redis.call('ZRANGE', k_user('pin', uid), 0, -1)) do
+  local cid = cid_of(iid)
+  local inv = cid and get_inv(cid, iid)
+  if inv and not TERMINAL[inv.state] and NOW < inv._x and inv._rev then
+    out[#out + 1] = encode({ specversion = '1.0', id = inv._rev, source = '/conferences/' .. cid,
+      type = 'invitation.received', time = inv.createdAt, subject = uid, data = public(inv) })
+  end
+end
+return out
