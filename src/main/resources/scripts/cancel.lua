@@ -16,10 +16,8 @@ if expire_if_due(cid, inv) then
   return err('conflict', 'The invitation expired at ' .. inv.expiresAt .. '.', 'EXPIRED')
 end
 
-local p = finish(cid, inv, 'CANCELED')
-local data = public(inv)
-emit(cid, 'invitation.canceled', inv.to.userId, data)
-emit(cid, 'invitation.canceled', inv.from.userId, data)
+local json, p = finish(cid, inv, 'CANCELED')
+emit_invitation(cid, 'invitation.canceled', inv, json, inv.to.userId, inv.from.userId)
 if p then broadcast_participant(cid, 'participant.updated', p) end
 persist(cid, c, false)
-return ok(encode(data))
+return ok(json)

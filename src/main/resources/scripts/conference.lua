@@ -5,4 +5,4 @@ if not c then return err('not_found', 'No conference ' .. IN.cid .. '.') end
 if IN.actor and not get_participant(IN.cid, IN.actor.userId) then
   return err('forbidden', IN.actor.userId .. ' is not a participant of this conference.')
 end
-return ok(encode(conf_view(IN.cid, c)))
+return ok(conf_view(IN.cid, c))

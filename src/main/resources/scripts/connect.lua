@@ -3,16 +3,17 @@
 -- them, as the invitation.received events they were announced with, so a device that connects
 -- mid-ring rings too.
 -- IN: {userId}
--- returns {'ok', last stream id or '', event…}
+-- returns {'ok', last stream id or '', "<invitationId> <state> <event JSON>"…}
 local uid = IN.userId
 local last = redis.call('XREVRANGE', k_user('ev', uid), '+', '-', 'COUNT', 1)
 local out = { 'ok', last[1] and last[1][1] or '' }
-for _, iid in ipairs(redis.call('ZRANGE', k_user('pin', uid), 0, -1)) do
+for _, iid in ipairs(recent('in', uid)) do
   local cid = cid_of(iid)
-  local inv = cid and get_inv(cid, iid)
+  local inv, json
+  if cid then inv, json = get_inv(cid, iid) end
   if inv and not TERMINAL[inv.state] and NOW < inv._x and inv._rev then
-    out[#out + 1] = encode({ specversion = '1.0', id = inv._rev, source = '/conferences/' .. cid,
-      type = 'invitation.received', time = inv.createdAt, subject = uid, data = public(inv) })
+    out[#out + 1] = iid .. ' ' .. inv.state .. ' {"specversion":"1.0","id":"' .. inv._rev .. '","source":"/conferences/'
+      .. cid .. '","type":"invitation.received","time":"' .. inv.createdAt .. '","subject":"' .. uid .. '","data":' .. json .. '}'
   end
 end
 return out

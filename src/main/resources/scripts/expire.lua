@@ -2,7 +2,7 @@
 -- invitation leaves the due index in the same step that expires it, so it expires once.
 -- IN: {limit}
 -- returns {'ok', expired count, next deadline in ms or ''}
-local due = redis.call('ZRANGEBYSCORE', K_DUE, '-inf', NOW, 'LIMIT', 0, IN.limit)
+local due = redis.call('ZRANGEBYSCORE', K_DUE, '-inf', NOW_S, 'LIMIT', '0', int(IN.limit))
 local count = 0
 for _, iid in ipairs(due) do
   local cid = cid_of(iid)
@@ -14,5 +14,5 @@ for _, iid in ipairs(due) do
     redis.call('ZREM', K_DUE, iid)
   end
 end
-local nxt = redis.call('ZRANGE', K_DUE, 0, 0, 'WITHSCORES')
+local nxt = redis.call('ZRANGE', K_DUE, '0', '0', 'WITHSCORES')
 return ok(tostring(count), nxt[2] or '')

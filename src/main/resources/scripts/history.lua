@@ -1,19 +1,20 @@
 -- listInvitations, for one shard: a user's newest invitations in one direction.
 -- An open invitation past its deadline reads as EXPIRED (the sweeper makes it so within a second).
+-- pendingOnly looks only at invitations recent enough to be open.
 -- IN: {userId, direction: incoming|outgoing, pendingOnly, limit}
-local kind
-if IN.direction == 'incoming' then kind = IN.pendingOnly and 'pin' or 'in'
-else kind = IN.pendingOnly and 'pout' or 'out' end
+local kind = IN.direction == 'incoming' and 'in' or 'out'
 local key = k_user(kind, IN.userId)
 local out = {}
 local start = 0
+local lowest = IN.pendingOnly and OPEN_SINCE_S or '-inf'
 while #out < IN.limit do
-  local ids = redis.call('ZREVRANGE', key, start, start + IN.limit - 1)
+  local ids = redis.call('ZREVRANGEBYSCORE', key, '+inf', lowest, 'LIMIT', int(start), int(IN.limit))
   if #ids == 0 then break end
   local removed = 0
   for _, iid in ipairs(ids) do
     local cid = cid_of(iid)
-    local inv = cid and get_inv(cid, iid)
+    local inv, json
+    if cid then inv, json = get_inv(cid, iid) end
     if not inv then
       redis.call('ZREM', key, iid)
       removed = removed + 1
@@ -21,10 +22,11 @@ while #out < IN.limit do
       local open = not TERMINAL[inv.state]
       if open and NOW >= inv._x then
         inv.state = 'EXPIRED'
+        json = public_json(inv)
         open = false
       end
       if (open or not IN.pendingOnly) and #out < IN.limit then
-        out[#out + 1] = encode(public(inv))
+        out[#out + 1] = json
       end
     end
   end

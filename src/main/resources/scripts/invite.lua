@@ -54,9 +54,9 @@ end
 
 if IN.create then
   c = IN.create
-  c.createdAt = iso(NOW)
+  c.createdAt = NOW_ISO
   c._x = NOW + CONF_TTL
-  redis.call('HSET', k_conf(cid), 'doc', encode(public(c)), 'x', c._x)
+  redis.call('HSET', k_conf(cid), 'doc', public_json(c), 'x', int(c._x))
   save_participant(cid, { userId = actor.userId, name = actor.name, avatarUrl = actor.avatarUrl,
     status = 'CONNECTED', permissions = ALL_PERMISSIONS })
 end
@@ -69,31 +69,32 @@ local from = { userId = actor.userId, name = actor.name, avatarUrl = actor.avata
 local items = {}
 for i, who in ipairs(IN.invitees) do
   local p = get_participant(cid, who.userId)
-  local inv, existing = nil, false
+  local json, existing = nil, false
   if p and p.status == 'RESERVED' and p.invitationId then
-    local current = get_inv(cid, p.invitationId)
+    local current, current_json = get_inv(cid, p.invitationId)
     if current and not expire_if_due(cid, current) and not TERMINAL[current.state] then
-      inv, existing = current, true
+      json, existing = current_json, true
     end
     p = get_participant(cid, who.userId)
   end
-  if not inv then
+  if not json then
     local to = { userId = who.userId, name = who.name, avatarUrl = who.avatarUrl }
-    inv = new_invitation(cid, c, from, to, ring_ms, message)
+    local inv
+    inv, json = new_invitation(cid, c, from, to, ring_ms, message)
     local np = { userId = who.userId, name = who.name, avatarUrl = who.avatarUrl, status = 'RESERVED',
       permissions = who.permissions or DEFAULT_PERMISSIONS, invitationId = inv.invitationId,
       _o = p and p._o or nil }
     save_participant(cid, np)
     -- kept so that a device connecting later is rung with the very same event
-    inv._rev = emit(cid, 'invitation.received', who.userId, public(inv))
-    save_inv(cid, inv)
+    local event_id = emit(cid, 'invitation.received', who.userId, json, inv.invitationId, inv.state)
+    redis.call('HSET', k_invs(cid), inv.invitationId .. ':r', event_id)
     broadcast_participant(cid, p and 'participant.updated' or 'participant.added', np)
     p = np
   end
-  items[i] = encode({ invitation = public(inv), permissions = p.permissions, existing = existing })
+  items[i] = '{"invitation":' .. json .. ',"permissions":' .. cjson.encode(p.permissions)
+    .. ',"existing":' .. tostring(existing) .. '}'
 end
 
 persist(cid, c, true)
-local summary = public(c)
-summary.expiresAt = iso(c._x)
-return ok(encode(summary), unpack(items))
+c.expiresAt = iso(c._x)
+return ok(public_json(c), unpack(items))

@@ -21,22 +21,22 @@ for _, q in ipairs(all_participants(cid)) do
 end
 if not someone_left then
   c._ended = NOW
-  redis.call('HSET', k_conf(cid), 'ended', NOW)
+  redis.call('HSET', k_conf(cid), 'ended', NOW_S)
   for _, q in ipairs(all_participants(cid)) do
     if q.status == 'RESERVED' and q.invitationId then
       local inv = get_inv(cid, q.invitationId)
       if inv and not expire_if_due(cid, inv) and not TERMINAL[inv.state] then
-        finish(cid, inv, 'CANCELED')
-        local data = public(inv)
-        emit(cid, 'invitation.canceled', inv.to.userId, data)
-        emit(cid, 'invitation.canceled', inv.from.userId, data)
+        local json = finish(cid, inv, 'CANCELED')
+        emit_invitation(cid, 'invitation.canceled', inv, json, inv.to.userId, inv.from.userId)
       end
     end
   end
   local view = conf_view(cid, c)
-  for _, q in ipairs(view.participants) do
+  for _, q in ipairs(all_participants(cid)) do
     emit(cid, 'conference.ended', q.userId, view)
   end
+  persist(cid, c, false)
+  return ok(view)
 end
 persist(cid, c, false)
-return ok(encode(conf_view(cid, c)))
+return ok(conf_view(cid, c))

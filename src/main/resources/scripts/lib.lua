@@ -8,6 +8,8 @@
 -- ARGV[5]  replay window (ms)    ARGV[6] "1" to queue webhooks  ARGV[7] history kept per user
 --
 -- Time comes from the Redis clock, so every deadline of a conference is judged by one clock.
+-- Documents are stored as the JSON clients see, so a change encodes each document once and the
+-- same text goes into Redis, into every event about it and back to the caller.
 
 local P = KEYS[1]
 local IN = cjson.decode(ARGV[1])
@@ -24,6 +26,17 @@ do
   NOW = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
 
+-- Numbers go to Redis as strings made here with integer formatting; left to Redis, each would
+-- be printed with %.17g, which costs more than most of the commands they are part of.
+local function int(n) return string.format('%d', n) end
+local NOW_S = int(NOW)
+local INDEX_TTL_S = int(CONF_TTL + RETAIN)
+local WINDOW_S = int(WINDOW)
+local TRIM_FROM_S = int(-(HISTORY + 1))
+-- ring timeouts are at most 600 s (ConferenceSettings.MAX_RING_SECONDS), so every open
+-- invitation was created after this
+local OPEN_SINCE_S = int(NOW - 600000)
+
 local TERMINAL = { ACCEPTED = true, DECLINED = true, CANCELED = true, EXPIRED = true }
 local PARTICIPANT_STATUS = { ACCEPTED = 'CONNECTED', DECLINED = 'DECLINED', CANCELED = 'CANCELED', EXPIRED = 'EXPIRED' }
 local ALL_PERMISSIONS = { 'JOIN', 'SEND_AUDIO', 'SEND_VIDEO', 'SHARE_SCREEN', 'SHARE_VIDEO', 'SHARE_FILE',
@@ -34,10 +47,10 @@ local DEFAULT_PERMISSIONS = { 'JOIN', 'SEND_AUDIO', 'SEND_VIDEO', 'SHARE_SCREEN'
 -- keys ------------------------------------------------------------------------------------------
 local function k_conf(cid) return P .. 'c:' .. cid end      -- hash: doc, x (expires ms), ended, seq, evseq, po
 local function k_parts(cid) return P .. 'p:' .. cid end     -- hash: userId -> participant JSON
-local function k_invs(cid) return P .. 'i:' .. cid end      -- hash: invitationId -> invitation JSON
+local function k_invs(cid) return P .. 'i:' .. cid end      -- hash: iid -> JSON, iid:x -> deadline ms, iid:r -> event id
 local K_DUE = P .. 'due'                                    -- zset: open invitationId -> expiresAt ms
 local function k_user(kind, uid) return P .. kind .. ':' .. uid end
--- per user, in this shard: in / out (history), pin / pout (open invitations), ev (event stream)
+-- per user, in this shard: in / out (history: invitationId -> created ms), ev (event stream)
 
 -- values ----------------------------------------------------------------------------------------
 local function iso(ms)
@@ -60,16 +73,19 @@ local function iso(ms)
     math.floor(sod / 3600), math.floor((sod % 3600) / 60), sod % 60, milli)
 end
 
--- cjson escapes '/' as '\/'; a raw '/' never appears in its output, so this only unescapes slashes
-local function encode(t) return (string.gsub(cjson.encode(t), '\\/', '/')) end
+local NOW_ISO = iso(NOW)
 
--- fields starting with '_' are internal (deadlines in ms, ordering) and never leave Redis
-local function public(t)
-  local o = {}
+-- A document without its internal fields (named '_…'), encoded. The fields are put back, so the
+-- table stays usable; no copy is made.
+local function public_json(t)
+  local hidden = {}
   for k, v in pairs(t) do
-    if string.sub(k, 1, 1) ~= '_' then o[k] = v end
+    if string.byte(k, 1) == 95 then hidden[k] = v end
   end
-  return o
+  for k in pairs(hidden) do t[k] = nil end
+  local json = cjson.encode(t)
+  for k, v in pairs(hidden) do t[k] = v end
+  return json
 end
 
 local function has(list, item)
@@ -113,19 +129,24 @@ local function all_participants(cid)
 end
 
 local function save_participant(cid, p)
-  if not p._o then p._o = redis.call('HINCRBY', k_conf(cid), 'po', 1) end
-  redis.call('HSET', k_parts(cid), p.userId, encode(p))
+  if not p._o then p._o = redis.call('HINCRBY', k_conf(cid), 'po', '1') end
+  redis.call('HSET', k_parts(cid), p.userId, cjson.encode(p))
 end
 
+-- The conference as clients see it, with its participants.
 local function conf_view(cid, c)
-  local v = public(c)
+  local hidden_x, hidden_ended = c._x, c._ended
+  c._x, c._ended = nil, nil
+  local v = {}
+  for k, value in pairs(c) do v[k] = value end
+  c._x, c._ended = hidden_x, hidden_ended
   v.expiresAt = iso(c._x)
   v.state = has_ended(c) and 'ENDED' or 'ACTIVE'
   if c._ended then v.endedAt = iso(c._ended) end
-  local parts = {}
-  for _, p in ipairs(all_participants(cid)) do parts[#parts + 1] = public(p) end
+  local parts = all_participants(cid)
+  for _, p in ipairs(parts) do p._o = nil end
   v.participants = parts
-  return v
+  return cjson.encode(v)
 end
 
 -- Every key of a conference expires together; activity (extend = true) slides the deadline.
@@ -133,29 +154,47 @@ local function persist(cid, c, extend)
   if not c then return end
   if extend and not has_ended(c) then
     c._x = NOW + CONF_TTL
-    redis.call('HSET', k_conf(cid), 'x', c._x)
+    redis.call('HSET', k_conf(cid), 'x', int(c._x))
   end
-  local ttl = math.max(c._x - NOW, 0) + RETAIN
+  local ttl = int(math.max(c._x - NOW, 0) + RETAIN)
   redis.call('PEXPIRE', k_conf(cid), ttl)
   redis.call('PEXPIRE', k_parts(cid), ttl)
   redis.call('PEXPIRE', k_invs(cid), ttl)
 end
 
 -- events ----------------------------------------------------------------------------------------
+-- Event ids are "<conference>.<step>.<n>": one counter bump per script run, not per event.
+local event_steps = {}
+local function next_event_id(cid)
+  local step = event_steps[cid]
+  if not step then
+    step = { redis.call('HINCRBY', k_conf(cid), 'evseq', '1'), 0 }
+    event_steps[cid] = step
+  end
+  step[2] = step[2] + 1
+  return cid .. '.' .. step[1] .. '.' .. step[2]
+end
+
 -- One CloudEvent per addressee: appended to the addressee's replayable stream in this shard,
--- announced on their pub/sub channel ("<shard> <stream id> <event>"), and queued for webhooks,
--- all inside this atomic step. Returns the event id.
-local function emit(cid, type, subject, data)
-  local id = cid .. '.' .. redis.call('HINCRBY', k_conf(cid), 'evseq', 1)
-  local body = encode({ specversion = '1.0', id = id, source = '/conferences/' .. cid,
-    type = type, time = iso(NOW), subject = subject, data = data })
+-- announced on their pub/sub channel, and queued for webhooks, all inside this atomic step.
+-- The envelope is written around the already encoded data (every value in it is an id, a type
+-- or a time, none needing escapes). The stream entry and the announcement carry the type,
+-- invitation id and state beside the JSON, so the gateway routes events without parsing them:
+--   announcement "<shard> <stream id> <type> <invitationId|-> <state|-> <event JSON>"
+-- Returns the event id.
+local function emit(cid, type, subject, data_json, iid, state)
+  local id = next_event_id(cid)
+  local body = '{"specversion":"1.0","id":"' .. id .. '","source":"/conferences/' .. cid .. '","type":"' .. type
+    .. '","time":"' .. NOW_ISO .. '","subject":"' .. subject .. '","data":' .. data_json .. '}'
+  iid = iid or '-'
+  state = state or '-'
   local stream = k_user('ev', subject)
-  local sid = redis.call('XADD', stream, 'MINID', '~', NOW - WINDOW, '*', 'e', body)
-  redis.call('PEXPIRE', stream, WINDOW)
-  redis.call('PUBLISH', 'bk:u:' .. subject, SHARD .. ' ' .. sid .. ' ' .. body)
+  local sid = redis.call('XADD', stream, 'MINID', '~', int(NOW - WINDOW), '*', 'e', body, 't', type, 'i', iid, 's', state)
+  redis.call('PEXPIRE', stream, WINDOW_S)
+  redis.call('PUBLISH', 'bk:u:' .. subject, SHARD .. ' ' .. sid .. ' ' .. type .. ' ' .. iid .. ' ' .. state .. ' ' .. body)
   if HOOKS then
     redis.call('XADD', P .. 'hooks', '*', 'e', body, 'u', subject, 't', type)
-    redis.call('PEXPIRE', P .. 'hooks', CONF_TTL + RETAIN)
+    redis.call('PEXPIRE', P .. 'hooks', INDEX_TTL_S)
   end
   return id
 end
@@ -163,7 +202,10 @@ end
 -- participant.* goes to everyone still in the conference (invited or connected) and to the
 -- participant the change is about.
 local function broadcast_participant(cid, type, p)
-  local data = { conferenceId = cid, participant = public(p) }
+  local o = p._o
+  p._o = nil
+  local data = '{"conferenceId":"' .. cid .. '","participant":' .. cjson.encode(p) .. '}'
+  p._o = o
   for _, q in ipairs(all_participants(cid)) do
     if q.status == 'CONNECTED' or q.status == 'RESERVED' or q.userId == p.userId then
       emit(cid, type, q.userId, data)
@@ -171,63 +213,81 @@ local function broadcast_participant(cid, type, p)
   end
 end
 
+-- Announces a change of an invitation to its two sides, in the order given.
+local function emit_invitation(cid, type, inv, json, first, second)
+  emit(cid, type, first, json, inv.invitationId, inv.state)
+  if second then emit(cid, type, second, json, inv.invitationId, inv.state) end
+end
+
 -- invitations -----------------------------------------------------------------------------------
+-- In memory an invitation carries _x (deadline, ms) and _rev (the id of the event that announced
+-- it); in Redis those sit beside its JSON.
 local function get_inv(cid, iid)
-  local raw = redis.call('HGET', k_invs(cid), iid)
-  if not raw then return nil end
-  return cjson.decode(raw)
+  local f = redis.call('HMGET', k_invs(cid), iid, iid .. ':x', iid .. ':r')
+  if not f[1] then return nil end
+  local inv = cjson.decode(f[1])
+  inv._x = tonumber(f[2])
+  inv._rev = f[3] or nil
+  return inv, f[1]
 end
 
+-- Stores an invitation; returns its JSON, ready for events and replies.
 local function save_inv(cid, inv)
-  redis.call('HSET', k_invs(cid), inv.invitationId, encode(inv))
+  local x, rev = inv._x, inv._rev
+  inv._x, inv._rev = nil, nil
+  local json = cjson.encode(inv)
+  inv._x, inv._rev = x, rev
+  redis.call('HSET', k_invs(cid), inv.invitationId, json, inv.invitationId .. ':x', int(x))
+  return json
 end
 
-local function user_index(kind, uid, iid, trim)
+local function user_index(kind, uid, iid)
   local key = k_user(kind, uid)
-  redis.call('ZADD', key, NOW, iid)
-  if trim then redis.call('ZREMRANGEBYRANK', key, 0, -(HISTORY + 1)) end
-  redis.call('PEXPIRE', key, CONF_TTL + RETAIN)
+  redis.call('ZADD', key, NOW_S, iid)
+  redis.call('ZREMRANGEBYRANK', key, '0', TRIM_FROM_S)
+  redis.call('PEXPIRE', key, INDEX_TTL_S)
 end
 
+-- A user's invitations in one direction that may still be open (created within the longest
+-- ring timeout), oldest first.
+local function recent(kind, uid)
+  return redis.call('ZRANGEBYSCORE', k_user(kind, uid), OPEN_SINCE_S, '+inf')
+end
+
+-- Creates an invitation; returns it and its JSON.
 local function new_invitation(cid, c, from, to, ring_ms, message)
-  local iid = cid .. '-' .. redis.call('HINCRBY', k_conf(cid), 'seq', 1)
+  local iid = cid .. '-' .. redis.call('HINCRBY', k_conf(cid), 'seq', '1')
   local expires = NOW + ring_ms
   local inv = { invitationId = iid, conferenceId = cid, alias = c.alias, from = from, to = to,
     callType = c.callType, message = message, roomUrl = c.roomUrl, state = 'PENDING',
-    createdAt = iso(NOW), expiresAt = iso(expires), _x = expires }
-  save_inv(cid, inv)
-  redis.call('ZADD', K_DUE, expires, iid)
-  redis.call('PEXPIRE', K_DUE, CONF_TTL + RETAIN)
-  user_index('in', to.userId, iid, true)
-  user_index('out', from.userId, iid, true)
-  user_index('pin', to.userId, iid, false)
-  user_index('pout', from.userId, iid, false)
-  return inv
+    createdAt = NOW_ISO, expiresAt = iso(expires), _x = expires }
+  local json = save_inv(cid, inv)
+  redis.call('ZADD', K_DUE, int(expires), iid)
+  redis.call('PEXPIRE', K_DUE, INDEX_TTL_S)
+  user_index('in', to.userId, iid)
+  user_index('out', from.userId, iid)
+  return inv, json
 end
 
 -- Moves an open invitation to its terminal state and the invitee's participant entry with it.
--- Returns the participant (nil if it no longer points at this invitation).
+-- Returns the invitation's JSON and the participant (nil if it no longer points at this invitation).
 local function finish(cid, inv, state)
   inv.state = state
-  save_inv(cid, inv)
+  local json = save_inv(cid, inv)
   redis.call('ZREM', K_DUE, inv.invitationId)
-  redis.call('ZREM', k_user('pin', inv.to.userId), inv.invitationId)
-  redis.call('ZREM', k_user('pout', inv.from.userId), inv.invitationId)
   local p = get_participant(cid, inv.to.userId)
   if p and p.invitationId == inv.invitationId and p.status == 'RESERVED' then
     p.status = PARTICIPANT_STATUS[state]
     save_participant(cid, p)
-    return p
+    return json, p
   end
-  return nil
+  return json, nil
 end
 
 -- The missed call: exactly once, because only an open invitation gets here and it leaves open.
 local function expire(cid, inv)
-  local p = finish(cid, inv, 'EXPIRED')
-  local data = public(inv)
-  emit(cid, 'invitation.expired', inv.from.userId, data)
-  emit(cid, 'invitation.expired', inv.to.userId, data)
+  local json, p = finish(cid, inv, 'EXPIRED')
+  emit_invitation(cid, 'invitation.expired', inv, json, inv.from.userId, inv.to.userId)
   if p then broadcast_participant(cid, 'participant.updated', p) end
 end
 

@@ -13,6 +13,6 @@ tokens = math.min(limit, tokens + (now - at) * limit / 60000)
 if tokens < want then
   return math.ceil((want - tokens) * 60000 / limit)
 end
-redis.call('HSET', KEYS[1], 'tokens', tokens - want, 'at', now)
-redis.call('PEXPIRE', KEYS[1], 60000)
+redis.call('HSET', KEYS[1], 'tokens', string.format('%.4f', tokens - want), 'at', string.format('%d', now))
+redis.call('PEXPIRE', KEYS[1], '60000')
 return 0

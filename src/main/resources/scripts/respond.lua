@@ -26,12 +26,11 @@ else
   inv.state = 'DECLINED'
   inv.reason = IN.reason or 'declined'
 end
-local p = finish(cid, inv, inv.state)
-local data = public(inv)
-emit(cid, type, inv.from.userId, data)
-emit(cid, type, inv.to.userId, data)
+local json, p = finish(cid, inv, inv.state)
+emit_invitation(cid, type, inv, json, inv.from.userId, inv.to.userId)
 if p then broadcast_participant(cid, 'participant.updated', p) end
 persist(cid, c, IN.action == 'accept')
 
 local permissions = p and p.permissions or DEFAULT_PERMISSIONS
-return ok(encode({ invitation = data, permissions = permissions, protected = c.protected }))
+return ok('{"invitation":' .. json .. ',"permissions":' .. cjson.encode(permissions)
+  .. ',"protected":' .. tostring(c ~= nil and c.protected == true) .. '}')

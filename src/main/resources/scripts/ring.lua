@@ -6,7 +6,6 @@ if not inv or inv.state ~= 'PENDING' or inv.to.userId ~= IN.userId or NOW >= inv
   return { 'noop' }
 end
 inv.state = 'RINGING'
-save_inv(IN.cid, inv)
-local data = public(inv)
-emit(IN.cid, 'invitation.ringing', inv.from.userId, data)
-return ok(encode(data))
+local json = save_inv(IN.cid, inv)
+emit_invitation(IN.cid, 'invitation.ringing', inv, json, inv.from.userId)
+return ok(json)

@@ -7,7 +7,6 @@ import java.util.List;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.beckon.store.ConferenceQueries;
 import dev.beckon.store.RedisScripts;
@@ -38,26 +37,20 @@ public class EventLog {
     @Inject
     ConferenceQueries queries;
 
-    @Inject
-    ObjectMapper mapper;
 
     /** A new session's start: the current position in every shard and the calls still ringing. */
     public record Start(StreamPosition position, List<StreamEvent> ringing) {
     }
 
     Uni<Start> start(String userId) {
-        List<Uni<ConferenceQueries.StreamStart>> shards = new ArrayList<>(Shards.COUNT);
-        for (int shard = 0; shard < Shards.COUNT; shard++) {
-            shards.add(queries.openStream(shard, userId));
-        }
-        return Uni.join().all(shards).andFailFast().map(starts -> {
+        return queries.openStreams(userId).map(starts -> {
             StreamPosition position = new StreamPosition();
             List<StreamEvent> ringing = new ArrayList<>();
             for (int shard = 0; shard < Shards.COUNT; shard++) {
                 ConferenceQueries.StreamStart start = starts.get(shard);
                 position.set(shard, start.lastId());
-                for (String json : start.ringing()) {
-                    ringing.add(StreamEvent.of(-1, null, json, mapper));
+                for (String line : start.ringing()) {
+                    ringing.add(StreamEvent.ringing(line));
                 }
             }
             return new Start(position, ringing);
@@ -66,11 +59,19 @@ public class EventLog {
 
     /** Every event after {@code position}, oldest first (up to {@link #READ_BATCH} per shard). */
     Uni<List<StreamEvent>> since(String userId, StreamPosition position) {
-        List<Uni<List<StreamEvent>>> shards = new ArrayList<>(Shards.COUNT);
+        List<Request> reads = new ArrayList<>(Shards.COUNT);
         for (int shard = 0; shard < Shards.COUNT; shard++) {
-            shards.add(since(userId, shard, position.of(shard)));
+            reads.add(range(userId, shard, position.of(shard)));
         }
-        return Uni.join().all(shards).andFailFast().map(lists -> {
+        // one round for every shard; the rare shard with more than a batch behind reads on alone
+        return scripts.sendEach(reads).chain(replies -> {
+            List<Uni<List<StreamEvent>>> shards = new ArrayList<>(Shards.COUNT);
+            for (int shard = 0; shard < Shards.COUNT; shard++) {
+                List<StreamEvent> batch = events(shard, replies.get(shard));
+                shards.add(batch.size() < READ_BATCH ? Uni.createFrom().item(batch) : more(userId, shard, batch, MAX_REPLAY - READ_BATCH));
+            }
+            return Uni.join().all(shards).andFailFast();
+        }).map(lists -> {
             List<StreamEvent> all = new ArrayList<>();
             lists.forEach(all::addAll);
             all.sort(TIME_ORDER);
@@ -78,29 +79,44 @@ public class EventLog {
         });
     }
 
-    private Uni<List<StreamEvent>> since(String userId, int shard, String after) {
-        return read(userId, shard, after).chain(batch -> {
-            if (batch.size() < READ_BATCH || batch.size() >= MAX_REPLAY) {
-                return Uni.createFrom().item(batch);
-            }
-            return since(userId, shard, batch.get(batch.size() - 1).streamId()).map(rest -> {
-                List<StreamEvent> all = new ArrayList<>(batch);
-                all.addAll(rest);
-                return all;
-            });
+    /** Reads on after {@code batch} while full batches come back, up to {@code budget} more entries. */
+    private Uni<List<StreamEvent>> more(String userId, int shard, List<StreamEvent> batch, int budget) {
+        if (budget <= 0) {
+            return Uni.createFrom().item(batch);
+        }
+        return read(userId, shard, batch.get(batch.size() - 1).streamId()).chain(next -> {
+            List<StreamEvent> all = new ArrayList<>(batch);
+            all.addAll(next);
+            return next.size() < READ_BATCH ? Uni.createFrom().item(all) : more(userId, shard, all, budget - next.size());
         });
     }
 
-    private Uni<List<StreamEvent>> read(String userId, int shard, String after) {
-        Request range = Request.cmd(Command.XRANGE).arg(Shards.eventStream(shard, userId))
+    private static Request range(String userId, int shard, String after) {
+        return Request.cmd(Command.XRANGE).arg(Shards.eventStream(shard, userId))
                 .arg(after == null ? "-" : "(" + after).arg("+").arg("COUNT").arg(READ_BATCH);
-        return scripts.send(range).map(entries -> {
-            List<StreamEvent> events = new ArrayList<>(entries.size());
-            for (Response entry : entries) {
-                Response fields = entry.get(1);
-                events.add(StreamEvent.of(shard, entry.get(0).toString(), fields.get(1).toString(), mapper));
+    }
+
+    private Uni<List<StreamEvent>> read(String userId, int shard, String after) {
+        return scripts.send(range(userId, shard, after)).map(entries -> events(shard, entries));
+    }
+
+    private static List<StreamEvent> events(int shard, Response entries) {
+        List<StreamEvent> events = new ArrayList<>(entries.size());
+        for (Response entry : entries) {
+            Response fields = entry.get(1);
+            String json = null, type = null, invitationId = null, state = null;
+            for (int i = 0; i + 1 < fields.size(); i += 2) {
+                String value = fields.get(i + 1).toString();
+                switch (fields.get(i).toString()) {
+                    case "e" -> json = value;
+                    case "t" -> type = value;
+                    case "i" -> invitationId = StreamEvent.orNull(value);
+                    case "s" -> state = StreamEvent.orNull(value);
+                    default -> { }
+                }
             }
-            return events;
-        });
+            events.add(new StreamEvent(shard, entry.get(0).toString(), json, type, invitationId, state));
+        }
+        return events;
     }
 }

@@ -15,8 +15,6 @@ import jakarta.ws.rs.sse.SseEventSink;
 
 import org.jboss.logging.Logger;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import dev.beckon.config.BeckonConfig;
 import dev.beckon.store.ConferenceStore;
 import io.quarkus.runtime.ShutdownEvent;
@@ -47,8 +45,6 @@ public class GatewaySessions implements UserChannels.Listener {
     @Inject
     ConferenceStore store;
 
-    @Inject
-    ObjectMapper mapper;
 
     @Inject
     Vertx vertx;
@@ -119,7 +115,7 @@ public class GatewaySessions implements UserChannels.Listener {
         }
         StreamEvent event;
         try {
-            event = StreamEvent.fromAnnouncement(payload, mapper);
+            event = StreamEvent.fromAnnouncement(payload);
         } catch (RuntimeException e) {
             LOG.warnf("Ignoring an unreadable announcement for %s: %s", userId, e.getMessage());
             return;

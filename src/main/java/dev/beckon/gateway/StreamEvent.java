@@ -1,34 +1,41 @@
 package dev.beckon.gateway;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 /**
  * One event for one user as it sits in their stream: the shard and stream id it has there (the
  * shard is -1 for an announcement re-sent to a new session, which has no place in the stream),
- * and the CloudEvent JSON. The few fields the gateway acts on are read once, here.
+ * the CloudEvent JSON, and the fields the gateway acts on, which the scripts store beside the
+ * JSON so that routing an event never parses it.
  */
 record StreamEvent(int shard, String streamId, String json, String type, String invitationId, String state) {
 
     static final String RECEIVED = "invitation.received";
 
-    static StreamEvent of(int shard, String streamId, String json, ObjectMapper mapper) {
-        try {
-            JsonNode event = mapper.readTree(json);
-            JsonNode data = event.path("data");
-            return new StreamEvent(shard, streamId, json, event.path("type").asText(),
-                    data.path("invitationId").asText(null), data.path("state").asText(null));
-        } catch (Exception e) {
-            throw new IllegalStateException("Unreadable event in stream: " + json, e);
+    /** Parses a pub/sub announcement: {@code "<shard> <stream id> <type> <invitationId|-> <state|-> <JSON>"}. */
+    static StreamEvent fromAnnouncement(String message) {
+        int[] at = new int[5];
+        int from = 0;
+        for (int i = 0; i < at.length; i++) {
+            at[i] = message.indexOf(' ', from);
+            if (at[i] < 0) {
+                throw new IllegalArgumentException("not an announcement: " + message);
+            }
+            from = at[i] + 1;
         }
+        return new StreamEvent(Integer.parseInt(message.substring(0, at[0])), message.substring(at[0] + 1, at[1]),
+                message.substring(at[4] + 1), message.substring(at[1] + 1, at[2]),
+                orNull(message.substring(at[2] + 1, at[3])), orNull(message.substring(at[3] + 1, at[4])));
     }
 
-    /** Parses a pub/sub announcement: {@code "<shard> <stream id> <event JSON>"}. */
-    static StreamEvent fromAnnouncement(String message, ObjectMapper mapper) {
-        int first = message.indexOf(' ');
-        int second = message.indexOf(' ', first + 1);
-        return of(Integer.parseInt(message.substring(0, first)), message.substring(first + 1, second),
-                message.substring(second + 1), mapper);
+    /** A still-ringing invitation re-announced to a new session: {@code "<invitationId> <state> <JSON>"}. */
+    static StreamEvent ringing(String line) {
+        int first = line.indexOf(' ');
+        int second = line.indexOf(' ', first + 1);
+        return new StreamEvent(-1, null, line.substring(second + 1), RECEIVED, line.substring(0, first),
+                line.substring(first + 1, second));
+    }
+
+    static String orNull(String field) {
+        return field.equals("-") ? null : field;
     }
 
     /** An invitation that has just reached the invitee and has not been marked ringing yet. */

@@ -96,6 +96,11 @@ public final class EmbeddedRedisServer {
         }
     }
 
+    /** The server's process id, or -1 when it is not running. */
+    public long pid() {
+        return process != null && process.isAlive() ? process.pid() : -1;
+    }
+
     public boolean isRunning() {
         return process != null && process.isAlive();
     }

@@ -38,12 +38,14 @@ public class ConferenceQueries {
     }
 
     /**
-     * Where a user's event stream in one shard stands, and the invitations still ringing for
+     * Where a user's event stream stands in each shard, and the invitations still ringing for
      * them there, as the {@code invitation.received} events that announced them.
      */
-    public Uni<StreamStart> openStream(int shard, String userId) {
-        return store.run(Script.CONNECT, shard, mapper.createObjectNode().put("userId", userId))
-                .map(items -> new StreamStart(items.get(0).isEmpty() ? null : items.get(0), items.subList(1, items.size())));
+    public Uni<List<StreamStart>> openStreams(String userId) {
+        return store.runInEveryShard(Script.CONNECT, mapper.createObjectNode().put("userId", userId))
+                .map(shards -> shards.stream()
+                        .map(items -> new StreamStart(items.get(0).isEmpty() ? null : items.get(0), items.subList(1, items.size())))
+                        .toList());
     }
 
     /** {@code lastId} is null when the stream is empty; {@code ringing} are event JSON documents. */
@@ -54,11 +56,7 @@ public class ConferenceQueries {
     public Uni<List<Invitation>> invitations(String userId, String direction, boolean pendingOnly, int limit) {
         var input = mapper.createObjectNode().put("userId", userId).put("direction", direction)
                 .put("pendingOnly", pendingOnly).put("limit", limit);
-        List<Uni<List<String>>> perShard = new ArrayList<>(Shards.COUNT);
-        for (int shard = 0; shard < Shards.COUNT; shard++) {
-            perShard.add(store.run(Script.HISTORY, shard, input));
-        }
-        return Uni.join().all(perShard).andFailFast().map(results -> {
+        return store.runInEveryShard(Script.HISTORY, input).map(results -> {
             List<Invitation> all = new ArrayList<>();
             for (List<String> items : results) {
                 for (String item : items) {

@@ -175,6 +175,21 @@ public class ConferenceStore {
         return new Invited(conference, invited);
     }
 
+    /** Runs a read-only state machine script in every shard (one batch against a single Redis). */
+    Uni<List<List<String>>> runInEveryShard(Script script, ObjectNode input) {
+        String json;
+        try {
+            json = mapper.writeValueAsString(input);
+        } catch (JsonProcessingException e) {
+            return Uni.createFrom().failure(e);
+        }
+        List<RedisScripts.Call> calls = new ArrayList<>(Shards.COUNT);
+        for (int shard = 0; shard < Shards.COUNT; shard++) {
+            calls.add(new RedisScripts.Call(Shards.prefix(shard), arguments(json, shard)));
+        }
+        return scripts.runEach(script, calls).map(replies -> replies.stream().map(ScriptReply::items).toList());
+    }
+
     Uni<List<String>> run(Script script, int shard, ObjectNode input) {
         String json;
         try {
@@ -182,10 +197,14 @@ public class ConferenceStore {
         } catch (JsonProcessingException e) {
             return Uni.createFrom().failure(e);
         }
+        return scripts.run(script, Shards.prefix(shard), arguments(json, shard)).map(ScriptReply::items);
+    }
+
+    private String[] arguments(String json, int shard) {
         String[] args = settings.clone();
         args[0] = json;
         args[1] = Integer.toString(shard);
-        return scripts.run(script, Shards.prefix(shard), args).map(ScriptReply::items);
+        return args;
     }
 
     <T> T read(String json, Class<T> type) {

@@ -6,7 +6,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.HexFormat;
 import java.util.Map;
 
@@ -48,8 +50,13 @@ public class RedisScripts {
     @Inject
     BeckonConfig config;
 
+    /** Against Redis Cluster, commands of different slots cannot share a pipeline. */
+    private boolean clustered;
+
     @jakarta.annotation.PostConstruct
     void load() {
+        clustered = org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                .getOptionalValue("quarkus.redis.client-type", String.class).map("cluster"::equalsIgnoreCase).orElse(false);
         String lib = read("lib");
         for (Script script : Script.values()) {
             String source = script.withLib ? lib + "\n" + read(script.file) : read(script.file);
@@ -73,6 +80,53 @@ public class RedisScripts {
         return request;
     }
 
+    /** One call of a script: its key and arguments. */
+    public record Call(String key, String[] args) {
+    }
+
+    /**
+     * Runs {@code script} several times, e.g. once in every shard. Against a single Redis the
+     * calls go out as one pipelined batch on one connection; against a cluster, where the keys
+     * live on different nodes, in parallel.
+     */
+    public Uni<List<Response>> runEach(Script script, List<Call> calls) {
+        Loaded loaded = scripts.get(script);
+        if (!clustered) {
+            List<Request> batch = new ArrayList<>(calls.size());
+            for (Call call : calls) {
+                batch.add(call(Command.EVALSHA, loaded.sha, call.key(), call.args()));
+            }
+            return batch(batch).onFailure(RedisScripts::isNoScript).recoverWithUni(() -> runEachSeparately(script, calls));
+        }
+        return runEachSeparately(script, calls);
+    }
+
+    private Uni<List<Response>> runEachSeparately(Script script, List<Call> calls) {
+        List<Uni<Response>> running = new ArrayList<>(calls.size());
+        for (Call call : calls) {
+            running.add(run(script, call.key(), call.args()));
+        }
+        return Uni.join().all(running).andFailFast();
+    }
+
+    /** Sends commands that touch different slots: as one batch against a single Redis, else in parallel. */
+    public Uni<List<Response>> sendEach(List<Request> requests) {
+        if (!clustered) {
+            return batch(requests);
+        }
+        List<Uni<Response>> calls = new ArrayList<>(requests.size());
+        for (Request request : requests) {
+            calls.add(send(request));
+        }
+        return Uni.join().all(calls).andFailFast();
+    }
+
+    private Uni<List<Response>> batch(List<Request> requests) {
+        return redis.batch(requests)
+                .ifNoItem().after(config.redis().timeout()).fail()
+                .onFailure(t -> !isNoScript(t)).transform(RedisScripts::toApiFailure);
+    }
+
     /** Sends any command with Beckon's timeout and failure mapping. */
     public Uni<Response> send(Request request) {
         return redis.send(request)
@@ -81,7 +135,8 @@ public class RedisScripts {
     }
 
     private static boolean isNoScript(Throwable t) {
-        return t.getMessage() != null && t.getMessage().startsWith("NOSCRIPT");
+        // a batch reports it as "ERR [i] NOSCRIPT …"
+        return t.getMessage() != null && t.getMessage().contains("NOSCRIPT");
     }
 
     /** Redis errors that describe the server's state, not the command: retrying later is the remedy. */

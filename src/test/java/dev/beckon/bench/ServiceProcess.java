@@ -1,0 +1,92 @@
+package dev.beckon.bench;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** The packaged Beckon, started as its own JVM process on loopback, as it runs in production. */
+final class ServiceProcess implements AutoCloseable {
+
+    private final Process process;
+    private final int port;
+    final long startMillis;
+
+    private ServiceProcess(Process process, int port, long startMillis) {
+        this.process = process;
+        this.port = port;
+        this.startMillis = startMillis;
+    }
+
+    static ServiceProcess start(Path jar, int port, Map<String, String> env, List<String> jvmOptions) throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> command = new ArrayList<>(List.of(java));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar.toString()));
+        Path log = Files.createTempFile("beckon-bench", ".log");
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().putAll(env);
+        builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        builder.environment().put("QUARKUS_HTTP_HOST", "127.0.0.1");
+        long begin = System.nanoTime();
+        Process process = builder.start();
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            try {
+                HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (ready.statusCode() == 200) {
+                    break;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            if (!process.isAlive() || System.nanoTime() > deadline) {
+                throw new IllegalStateException("Beckon did not start; see " + log + "\n" + Files.readString(log));
+            }
+            Thread.sleep(20);
+        }
+        return new ServiceProcess(process, port, (System.nanoTime() - begin) / 1_000_000);
+    }
+
+    int port() {
+        return port;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** Resident set size of the process, in MiB (from /proc). */
+    double rssMiB() {
+        return rssMiB(process.pid());
+    }
+
+    static double rssMiB(long pid) {
+        try {
+            for (String line : Files.readAllLines(new File("/proc/" + pid + "/status").toPath())) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
+                }
+            }
+        } catch (IOException e) {
+            // not on Linux
+        }
+        return Double.NaN;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        process.waitFor();
+    }
+}
