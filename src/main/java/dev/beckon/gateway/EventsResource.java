@@ -59,7 +59,7 @@ public class EventsResource {
         }
         // proxies must not buffer the stream
         response.putHeader("Cache-Control", "no-cache").putHeader("X-Accel-Buffering", "no");
-        Session session = sessions.open(caller.subject(), resumeFrom, sink, sse, io.vertx.core.Vertx.currentContext());
+        Session session = sessions.open(caller.subject(), resumeFrom, sink, sse, response, io.vertx.core.Vertx.currentContext());
         // RESTEasy owns the response's close handler; the channel's close future takes any number of listeners
         if (request.connection() instanceof ConnectionBase connection) {
             connection.channel().closeFuture().addListener(f -> session.run(session::close));

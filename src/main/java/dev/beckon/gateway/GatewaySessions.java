@@ -20,6 +20,7 @@ import dev.beckon.store.ConferenceStore;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Context;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.mutiny.core.Vertx;
 
 /**
@@ -75,10 +76,11 @@ public class GatewaySessions implements UserChannels.Listener {
      * Opens a stream for {@code userId}: from {@code resumeFrom} (a Last-Event-ID) when given,
      * else from now, preceded by the calls still ringing for the user.
      */
-    Session open(String userId, StreamPosition resumeFrom, SseEventSink sink, Sse sse, Context context) {
+    Session open(String userId, StreamPosition resumeFrom, SseEventSink sink, Sse sse, HttpServerResponse response,
+            Context context) {
         StreamPosition position = resumeFrom != null ? resumeFrom : new StreamPosition();
         Session session = new Session(instance + ":" + UUID.randomUUID().toString().substring(0, 8), userId, sink, sse,
-                context, position, delivered -> ring(delivered.invitationId(), userId), this::closed);
+                response, context, position, delivered -> ring(delivered.invitationId(), userId), this::closed);
         synchronized (byUser) {
             byUser.computeIfAbsent(userId, u -> ConcurrentHashMap.newKeySet()).add(session);
         }

@@ -7,11 +7,11 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
 
-import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 
 import io.vertx.core.Context;
+import io.vertx.core.http.HttpServerResponse;
 
 /**
  * One open event stream of one user (a device). Everything a session does runs on the Vert.x
@@ -19,14 +19,19 @@ import io.vertx.core.Context;
  * <p>
  * It starts by holding live events while its starting point is read (replay from
  * {@code Last-Event-ID}, or the current position plus the calls still ringing), then delivers each
- * event at most once: an event at or before its position in that shard is a duplicate. Writes the
- * client is not reading pile up only to a bound; past it the session is closed, and the client
- * reconnects and replays.
+ * event at most once: an event at or before its position in that shard is a duplicate.
+ * <p>
+ * RESTEasy opens the stream (status, headers, the first event); after that events are written
+ * straight to the response, and those that arrive together (an invitation and the participant
+ * change that came with it) leave in one write. While the client does not read, events wait
+ * (up to {@link #MAX_UNSENT_CHARS}) for the connection to drain; past that the session is closed
+ * rather than buffering without bound, and the client reconnects and replays.
  */
 final class Session {
 
-    static final int MAX_UNWRITTEN = 512;
     static final int MAX_HELD = 10_000;
+    /** What a session buffers for a client that does not keep up before giving up on it. */
+    static final int MAX_UNSENT_CHARS = 1 << 20;
     private static final Comparator<StreamEvent> STREAM_ORDER = Comparator.comparingInt(StreamEvent::shard)
             .thenComparing(StreamEvent::streamId, StreamPosition::compare);
 
@@ -34,6 +39,7 @@ final class Session {
     final String userId;
     private final SseEventSink sink;
     private final Sse sse;
+    private final HttpServerResponse response;
     private final Context context;
     private final StreamPosition position;
     private final Consumer<StreamEvent> onRingDelivered;
@@ -41,15 +47,19 @@ final class Session {
 
     private List<StreamEvent> held = new ArrayList<>();
     private final Set<String> rung = new HashSet<>();
-    private int unwritten;
+    private final StringBuilder unsent = new StringBuilder();
+    private List<StreamEvent> ringWhenSent = new ArrayList<>();
+    private boolean flushScheduled;
+    private boolean awaitingDrain;
     private boolean closed;
 
-    Session(String id, String userId, SseEventSink sink, Sse sse, Context context, StreamPosition position,
-            Consumer<StreamEvent> onRingDelivered, Consumer<Session> onClose) {
+    Session(String id, String userId, SseEventSink sink, Sse sse, HttpServerResponse response, Context context,
+            StreamPosition position, Consumer<StreamEvent> onRingDelivered, Consumer<Session> onClose) {
         this.id = id;
         this.userId = userId;
         this.sink = sink;
         this.sse = sse;
+        this.response = response;
         this.context = context;
         this.position = position;
         this.onRingDelivered = onRingDelivered;
@@ -82,12 +92,17 @@ final class Session {
     }
 
     /**
-     * Ends the start: sends the position (so even a quiet stream has an id to resume from),
-     * {@code before} (replayed or still-ringing events), then what was held meanwhile.
+     * Ends the start: opens the stream with the position as its first id (so even a quiet stream
+     * can resume), then sends {@code before} (replayed or still-ringing events) and what was held.
      */
     void start(List<StreamEvent> before) {
         // an id with no data: browsers remember it as the last event id without dispatching an event
-        write(sse.newEventBuilder().id(position.encode()).comment("").build());
+        sink.send(sse.newEventBuilder().id(position.encode()).comment("").build())
+                .whenComplete((ok, failure) -> {
+                    if (failure != null) {
+                        run(this::close);
+                    }
+                });
         for (StreamEvent event : before) {
             deliver(event);
         }
@@ -111,7 +126,9 @@ final class Session {
     }
 
     void heartbeat() {
-        write(sse.newEventBuilder().comment("").build());
+        if (held == null) {
+            write(":\n\n");
+        }
     }
 
     boolean isClosed() {
@@ -122,36 +139,54 @@ final class Session {
         if (event.shard() >= 0 && !position.advance(event.shard(), event.streamId())) {
             return;
         }
-        boolean rings = event.ringsInvitee() && rung.add(event.invitationId());
-        write(sse.newEventBuilder().id(position.encode()).name(event.type()).data(event.json()).build(),
-                rings ? () -> onRingDelivered.accept(event) : null);
+        write("id:" + position.encode() + "\nevent:" + event.type() + "\ndata:" + event.json() + "\n\n");
+        if (event.ringsInvitee() && rung.add(event.invitationId())) {
+            ringWhenSent.add(event);
+        }
     }
 
-    private void write(OutboundSseEvent event) {
-        write(event, null);
-    }
-
-    /** Queues {@code event}; {@code onWritten} runs once it has gone out on the connection. */
-    private void write(OutboundSseEvent event, Runnable onWritten) {
+    private void write(String text) {
         if (closed) {
             return;
         }
-        if (sink.isClosed()) {
+        unsent.append(text);
+        if (unsent.length() > MAX_UNSENT_CHARS) {
+            close();
+        } else if (!flushScheduled && !awaitingDrain) {
+            flushScheduled = true;
+            run(this::flush);
+        }
+    }
+
+    /** Sends everything written since the last flush in one write; rings what it delivered once it is out. */
+    private void flush() {
+        flushScheduled = false;
+        if (unsent.length() == 0 || awaitingDrain) {
+            return;
+        }
+        if (sink.isClosed() || response.closed()) {
             close();
             return;
         }
-        if (++unwritten > MAX_UNWRITTEN) {
-            close();
+        if (response.writeQueueFull()) {
+            awaitingDrain = true;
+            response.drainHandler(v -> run(() -> {
+                awaitingDrain = false;
+                flush();
+            }));
             return;
         }
-        sink.send(event).whenComplete((ok, failure) -> context.runOnContext(v -> {
-            unwritten--;
-            if (failure != null) {
-                close();
-            } else if (onWritten != null) {
-                onWritten.run();
+        String text = unsent.toString();
+        unsent.setLength(0);
+        List<StreamEvent> delivered = ringWhenSent;
+        ringWhenSent = new ArrayList<>();
+        response.write(text).onComplete(result -> {
+            if (result.failed()) {
+                run(this::close);
+            } else {
+                delivered.forEach(onRingDelivered);
             }
-        }));
+        });
     }
 
     /** Ends the stream (idempotent; call on the context). */

@@ -89,6 +89,23 @@ public final class EmbeddedRedisServer {
         }
     }
 
+    /**
+     * Shuts the server down the way an operator restarts one that persists (its data saved to
+     * disk), waits {@code downFor}, and starts it again on the same port with that data.
+     */
+    public void restartKeepingData(java.time.Duration downFor) {
+        try {
+            call("SHUTDOWN", "SAVE");
+        } catch (IllegalStateException expected) {
+            // the connection drops as the server exits
+        }
+        synchronized (this) {
+            waitFor();
+        }
+        sleep(downFor.toMillis());
+        start();
+    }
+
     public synchronized void stop() {
         if (process != null) {
             process.destroy();
@@ -132,6 +149,39 @@ public final class EmbeddedRedisServer {
             }
             out.flush();
             return read(new java.io.DataInputStream(new java.io.BufferedInputStream(socket.getInputStream())));
+        } catch (IOException e) {
+            throw new IllegalStateException("Redis on port " + port + " did not answer: " + e.getMessage(), e);
+        }
+    }
+
+    /** Sends many commands pipelined on one connection; returns their replies in order (errors as exceptions in place). */
+    public List<Object> callAll(List<String[]> commands) {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            socket.setSoTimeout(30_000);
+            var out = new java.io.BufferedOutputStream(socket.getOutputStream(), 1 << 16);
+            var in = new java.io.DataInputStream(new java.io.BufferedInputStream(socket.getInputStream(), 1 << 16));
+            List<Object> replies = new ArrayList<>(commands.size());
+            int sent = 0;
+            while (replies.size() < commands.size()) {
+                // at most a few thousand in flight, so neither side's buffers fill up
+                while (sent < commands.size() && sent - replies.size() < 2000) {
+                    String[] args = commands.get(sent++);
+                    out.write(("*" + args.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                    for (String arg : args) {
+                        byte[] bytes = arg.getBytes(StandardCharsets.UTF_8);
+                        out.write(("$" + bytes.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                        out.write(bytes);
+                        out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+                    }
+                }
+                out.flush();
+                try {
+                    replies.add(read(in));
+                } catch (IllegalStateException error) {
+                    replies.add(error);
+                }
+            }
+            return replies;
         } catch (IOException e) {
             throw new IllegalStateException("Redis on port " + port + " did not answer: " + e.getMessage(), e);
         }

@@ -139,9 +139,12 @@ public class RedisScripts {
         return t.getMessage() != null && t.getMessage().contains("NOSCRIPT");
     }
 
-    /** Redis errors that describe the server's state, not the command: retrying later is the remedy. */
+    /**
+     * Errors that describe the server's or the connection's state, not the command: retrying later
+     * is the remedy. CONNECTION_CLOSED is the client's own, for requests cut off with their connection.
+     */
     private static final java.util.List<String> TRANSIENT = java.util.List.of("LOADING", "BUSY", "MASTERDOWN", "READONLY",
-            "OOM", "CLUSTERDOWN", "TRYAGAIN", "NOREPLICAS", "MISCONF");
+            "OOM", "CLUSTERDOWN", "TRYAGAIN", "NOREPLICAS", "MISCONF", "CONNECTION_CLOSED", "ILLEGAL_STATE");
 
     private static Throwable toApiFailure(Throwable t) {
         String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();

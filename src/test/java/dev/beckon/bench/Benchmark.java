@@ -17,6 +17,7 @@ import java.util.concurrent.Semaphore;
 
 import dev.beckon.auth.Pem;
 import dev.beckon.redis.EmbeddedRedisServer;
+import dev.beckon.support.ServiceProcess;
 import dev.beckon.support.Tokens;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -32,7 +33,8 @@ import io.vertx.core.http.PoolOptions;
  * pending invitation and Beckon's RSS.
  * <p>
  * Options (system properties): {@code bench.pairs} (default 4,32), {@code bench.seconds} (10),
- * {@code bench.warmup} (5), {@code bench.rate} (fixed-rate cycles/s, default 1000; 0 skips),
+ * {@code bench.warmup} (5), {@code bench.rates} (fixed-rate runs as pairs@cycles-per-second,
+ * default 4@500,32@1500; none skips them),
  * {@code bench.pending} (invitations for the memory figure, 5000), {@code bench.nchan}
  * (the peer's start.sh, default ../shared/peers/nchan/start.sh; "none" skips it), {@code bench.jvm}
  * (options for Beckon's JVM).
@@ -43,7 +45,9 @@ public final class Benchmark {
             .mapToInt(s -> Integer.parseInt(s.trim())).toArray();
     private static final Duration SECONDS = Duration.ofSeconds(Long.getLong("bench.seconds", 10));
     private static final Duration WARMUP = Duration.ofSeconds(Long.getLong("bench.warmup", 5));
-    private static final double RATE = Double.parseDouble(System.getProperty("bench.rate", "1000"));
+    /** Fixed-rate runs as pairs@cycles-per-second. */
+    private static final List<String> RATES = Arrays.stream(System.getProperty("bench.rates", "4@500,32@1500").split(","))
+            .map(String::trim).filter(s -> !s.isEmpty() && !s.equals("none")).toList();
     private static final int PENDING = Integer.getInteger("bench.pending", 5000);
 
     private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
@@ -76,8 +80,9 @@ public final class Benchmark {
                 measure(target, streams, pairs, first ? WARMUP.multipliedBy(2) : WARMUP, null, redis, beckon.pid());
                 first = false;
             }
-            if (RATE > 0) {
-                measure(target, streams, PAIRS[PAIRS.length - 1], WARMUP, RATE, redis, beckon.pid());
+            for (String run : RATES) {
+                String[] at = run.split("@");
+                measure(target, streams, Integer.parseInt(at[0]), WARMUP, Double.parseDouble(at[1]), redis, beckon.pid());
             }
             line(String.format("Redis memory per pending invitation: %.0f bytes (%d invitations held open)",
                     memoryPerPendingInvitation(calls, redis), PENDING));

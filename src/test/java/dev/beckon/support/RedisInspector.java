@@ -54,6 +54,39 @@ public final class RedisInspector {
         return events;
     }
 
+    /**
+     * The events each (user, invitation) pair holds in the user's stream of the invitation's
+     * shard, read in one pipelined round, as lists of event types about that invitation.
+     */
+    public static List<List<String>> eventTypes(List<String[]> userAndInvitation) {
+        List<String[]> commands = new ArrayList<>(userAndInvitation.size());
+        for (String[] pair : userAndInvitation) {
+            int shard = dev.beckon.store.Shards.ofConference(pair[1].substring(0, pair[1].lastIndexOf('-')));
+            commands.add(new String[] { "XRANGE", dev.beckon.store.Shards.eventStream(shard, pair[0]), "-", "+" });
+        }
+        List<Object> replies = redis().callAll(commands);
+        List<List<String>> types = new ArrayList<>(replies.size());
+        for (int i = 0; i < replies.size(); i++) {
+            List<String> ofThis = new ArrayList<>();
+            for (Object entry : (List<?>) replies.get(i)) {
+                List<?> fields = (List<?>) ((List<?>) entry).get(1);
+                String type = null, invitation = null;
+                for (int f = 0; f + 1 < fields.size(); f += 2) {
+                    if ("t".equals(fields.get(f))) {
+                        type = (String) fields.get(f + 1);
+                    } else if ("i".equals(fields.get(f))) {
+                        invitation = (String) fields.get(f + 1);
+                    }
+                }
+                if (userAndInvitation.get(i)[1].equals(invitation)) {
+                    ofThis.add(type);
+                }
+            }
+            types.add(ofThis);
+        }
+        return types;
+    }
+
     /** The events of one type about one invitation that {@code userId} received. */
     public static List<JsonNode> events(String userId, String type, String invitationId) {
         return events(userId).stream()

@@ -58,7 +58,12 @@ public final class SseClient implements AutoCloseable {
 
     /** Connects as the holder of {@code token}, resuming after {@code lastEventId} when it is not null. */
     public static SseClient connect(String token, String lastEventId) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl() + "/events"))
+        return connect(baseUrl(), token, lastEventId);
+    }
+
+    /** The same against a Beckon at {@code base} (e.g. a packaged one started by the test). */
+    public static SseClient connect(String base, String token, String lastEventId) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + "/events"))
                 .header("Authorization", "Bearer " + token).header("Accept", "text/event-stream");
         if (lastEventId != null) {
             request.header("Last-Event-ID", lastEventId);

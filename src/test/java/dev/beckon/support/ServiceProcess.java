@@ -1,4 +1,4 @@
-package dev.beckon.bench;
+package dev.beckon.support;
 
 import java.io.File;
 import java.io.IOException;
@@ -14,11 +14,11 @@ import java.util.List;
 import java.util.Map;
 
 /** The packaged Beckon, started as its own JVM process on loopback, as it runs in production. */
-final class ServiceProcess implements AutoCloseable {
+public final class ServiceProcess implements AutoCloseable {
 
     private final Process process;
     private final int port;
-    final long startMillis;
+    public final long startMillis;
 
     private ServiceProcess(Process process, int port, long startMillis) {
         this.process = process;
@@ -26,7 +26,7 @@ final class ServiceProcess implements AutoCloseable {
         this.startMillis = startMillis;
     }
 
-    static ServiceProcess start(Path jar, int port, Map<String, String> env, List<String> jvmOptions) throws Exception {
+    public static ServiceProcess start(Path jar, int port, Map<String, String> env, List<String> jvmOptions) throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java));
         command.addAll(jvmOptions);
@@ -58,20 +58,20 @@ final class ServiceProcess implements AutoCloseable {
         return new ServiceProcess(process, port, (System.nanoTime() - begin) / 1_000_000);
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
     /** Resident set size of the process, in MiB (from /proc). */
-    double rssMiB() {
+    public double rssMiB() {
         return rssMiB(process.pid());
     }
 
-    static double rssMiB(long pid) {
+    public static double rssMiB(long pid) {
         try {
             for (String line : Files.readAllLines(new File("/proc/" + pid + "/status").toPath())) {
                 if (line.startsWith("VmRSS:")) {
@@ -82,6 +82,16 @@ final class ServiceProcess implements AutoCloseable {
             // not on Linux
         }
         return Double.NaN;
+    }
+
+    /** Ends the process at once (SIGKILL), as a crash or an evicted pod would. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port;
     }
 
     @Override

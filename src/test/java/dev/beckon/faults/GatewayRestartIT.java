@@ -1,0 +1,166 @@
+package dev.beckon.faults;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPairGenerator;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.beckon.auth.Pem;
+import dev.beckon.redis.EmbeddedRedisServer;
+import dev.beckon.support.AsyncApi;
+import dev.beckon.support.ServiceProcess;
+import dev.beckon.support.SseClient;
+import dev.beckon.support.Tokens;
+
+/**
+ * The packaged application deployed as separate functions and gateway processes. The gateway
+ * is killed (SIGKILL) while calls keep ringing its users through the functions; a new gateway
+ * starts; the clients reconnect with their Last-Event-ID. Every device gets every event once:
+ * what it received before the crash and after the reconnect is exactly its user's event log.
+ */
+class GatewayRestartIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static EmbeddedRedisServer redis;
+    private static Map<String, String> env;
+
+    @BeforeAll
+    static void backingServices() throws Exception {
+        redis = new EmbeddedRedisServer(EmbeddedRedisServer.freePort()).start();
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        Path key = Files.createTempFile("beckon-it-key", ".pem");
+        Files.writeString(key, Pem.writePrivateKey(generator.generateKeyPair().getPrivate()));
+        key.toFile().deleteOnExit();
+        env = Map.of(
+                "QUARKUS_REDIS_HOSTS", redis.uri(),
+                "MP_JWT_VERIFY_PUBLICKEY_LOCATION", Path.of("target/test-classes/keys/app-public.pem").toAbsolutePath().toString(),
+                "MP_JWT_VERIFY_ISSUER", Tokens.ISSUER,
+                "BECKON_TOKEN_KEY_LOCATION", key.toString());
+    }
+
+    @AfterAll
+    static void stop() {
+        redis.stop();
+    }
+
+    private static ServiceProcess start(String role, int port) throws Exception {
+        Map<String, String> withRole = new java.util.HashMap<>(env);
+        withRole.put("BECKON_ROLE", role);
+        return ServiceProcess.start(Path.of("target/quarkus-app/quarkus-run.jar"), port, withRole, List.of());
+    }
+
+    @Test
+    void devicesReconnectingToANewGatewayMissNothingAndGetNothingTwice() throws Exception {
+        String run = "gr" + System.nanoTime() % 100_000;
+        String bob = run + "-bob";
+        String bobToken = Tokens.user(bob);
+        int gatewayPort = EmbeddedRedisServer.freePort();
+        try (ServiceProcess functions = start("functions", EmbeddedRedisServer.freePort())) {
+            ServiceProcess gateway = start("gateway", gatewayPort);
+            SseClient phone = SseClient.connect(gateway.baseUrl(), bobToken, null);
+            SseClient laptop = SseClient.connect(gateway.baseUrl(), bobToken, null);
+
+            AsyncApi api = new AsyncApi(functions.baseUrl(), 8);
+            AtomicBoolean calling = new AtomicBoolean(true);
+            AtomicInteger calls = new AtomicInteger();
+            Thread callers = new Thread(() -> {
+                while (calling.get()) {
+                    int n = calls.incrementAndGet();
+                    String caller = run + "-caller" + n;
+                    HttpResponse<String> created = api.post(Tokens.user(caller), "createConference",
+                            "{\"participants\":[{\"userId\":\"" + bob + "\"}]}").join();
+                    assertEquals(200, created.statusCode(), created.body());
+                    if (n % 3 == 0) {
+                        api.post(Tokens.user(caller), "cancel", "{\"invitationId\":\"" + invitationId(created.body()) + "\"}").join();
+                    }
+                    sleep(15);
+                }
+            });
+            callers.start();
+            sleep(1_500);
+
+            gateway.kill();
+            List<SseClient.Event> phoneBefore = phone.received();
+            List<SseClient.Event> laptopBefore = laptop.received();
+            String phoneResume = phone.lastEventId(), laptopResume = laptop.lastEventId();
+            phone.close();
+            laptop.close();
+            sleep(1_000); // calls keep coming while no gateway runs
+
+            try (ServiceProcess restarted = start("gateway", gatewayPort)) {
+                SseClient phoneAgain = SseClient.connect(restarted.baseUrl(), bobToken, phoneResume);
+                SseClient laptopAgain = SseClient.connect(restarted.baseUrl(), bobToken, laptopResume);
+                sleep(1_500);
+                calling.set(false);
+                callers.join();
+                sleep(1_000);
+
+                Set<String> log = eventIds(bob);
+                assertTrue(log.size() > 20, "enough traffic: " + log.size());
+                assertEveryEventOnce("phone", phoneBefore, phoneAgain.received(), log);
+                assertEveryEventOnce("laptop", laptopBefore, laptopAgain.received(), log);
+                phoneAgain.close();
+                laptopAgain.close();
+            }
+        }
+    }
+
+    private static void assertEveryEventOnce(String device, List<SseClient.Event> before, List<SseClient.Event> after, Set<String> log) {
+        List<String> received = new ArrayList<>();
+        before.forEach(e -> received.add(e.cloudEvent().get("id").asText()));
+        after.forEach(e -> received.add(e.cloudEvent().get("id").asText()));
+        assertEquals(received.size(), new HashSet<>(received).size(), device + " got an event twice");
+        assertEquals(log, new HashSet<>(received), device + " missed events");
+        assertTrue(!after.isEmpty(), device + " got the events of the downtime after reconnecting");
+    }
+
+    /** The ids of every event in the user's streams. */
+    private static Set<String> eventIds(String userId) throws Exception {
+        Set<String> ids = new HashSet<>();
+        for (int shard = 0; shard < dev.beckon.store.Shards.COUNT; shard++) {
+            for (Object entry : (List<?>) redis.call("XRANGE", dev.beckon.store.Shards.eventStream(shard, userId), "-", "+")) {
+                List<?> fields = (List<?>) ((List<?>) entry).get(1);
+                for (int f = 0; f + 1 < fields.size(); f += 2) {
+                    if ("e".equals(fields.get(f))) {
+                        ids.add(JSON.readTree((String) fields.get(f + 1)).get("id").asText());
+                    }
+                }
+            }
+        }
+        return ids;
+    }
+
+    private static String invitationId(String body) {
+        try {
+            return JSON.readTree(body).at("/invitations/0/invitationId").asText();
+        } catch (Exception e) {
+            throw new IllegalStateException(body, e);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

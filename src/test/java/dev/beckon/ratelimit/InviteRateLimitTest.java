@@ -1,0 +1,80 @@
+package dev.beckon.ratelimit;
+
+import static dev.beckon.support.Api.as;
+import static dev.beckon.support.Api.unique;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import dev.beckon.support.BackingServices;
+import dev.beckon.support.RedisInspector;
+import dev.beckon.support.Tokens;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+
+/** One user cannot ring-spam others: beckon.rate-limit.invites-per-minute, here 5. */
+@QuarkusTest
+@TestProfile(InviteRateLimitTest.FivePerMinute.class)
+@WithTestResource(BackingServices.class)
+class InviteRateLimitTest {
+
+    public static class FivePerMinute implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("beckon.rate-limit.invites-per-minute", "5");
+        }
+    }
+
+    @Test
+    void aUserWhoRingsTooManyPeopleIsToldToWait() {
+        String alice = unique("alice");
+        String conferenceId = as(Tokens.user(alice))
+                .body(Map.of("participants", List.of(Map.of("userId", "r1"), Map.of("userId", "r2"), Map.of("userId", "r3"))))
+                .when().post("/createConference").then().statusCode(200).extract().path("conferenceId");
+        as(Tokens.user(alice)).body(Map.of("conferenceId", conferenceId, "invitees", List.of(Map.of("userId", "r4"), Map.of("userId", "r5"))))
+                .when().post("/invite").then().statusCode(200);
+
+        String retryAfter = as(Tokens.user(alice)).body(Map.of("conferenceId", conferenceId, "invitees", List.of(Map.of("userId", "r6"))))
+                .when().post("/invite")
+                .then().statusCode(429)
+                .body("error", is("rate_limited"))
+                .body("message", containsString("5 per minute"))
+                .extract().header("Retry-After");
+        int seconds = Integer.parseInt(retryAfter);
+        assertTrue(seconds >= 1 && seconds <= 60, "Retry-After " + retryAfter);
+        assertTrue(RedisInspector.events("r6").isEmpty(), "the refused invitation rang nobody");
+    }
+
+    @Test
+    void theLimitIsPerUser() {
+        String alice = unique("alice"), carol = unique("carol");
+        var five = List.of(Map.of("userId", "s1"), Map.of("userId", "s2"), Map.of("userId", "s3"), Map.of("userId", "s4"), Map.of("userId", "s5"));
+        as(Tokens.user(alice)).body(Map.of("participants", five)).when().post("/createConference").then().statusCode(200);
+        as(Tokens.user(alice)).body(Map.of("participants", List.of(Map.of("userId", "s6")))).when().post("/createConference").then().statusCode(429);
+        as(Tokens.user(carol)).body(Map.of("participants", List.of(Map.of("userId", "s6")))).when().post("/createConference").then().statusCode(200);
+    }
+
+    @Test
+    void theApplicationsBackendIsNotLimited() {
+        String alice = unique("alice");
+        for (int i = 0; i < 4; i++) {
+            as(Tokens.server()).body(Map.of("as", alice, "participants", List.of(Map.of("userId", "t" + i), Map.of("userId", "u" + i))))
+                    .when().post("/createConference").then().statusCode(200);
+        }
+    }
+
+    @Test
+    void oneRequestAboveTheWholeLimitIsRefusedOutright() {
+        var six = List.of(Map.of("userId", "v1"), Map.of("userId", "v2"), Map.of("userId", "v3"), Map.of("userId", "v4"),
+                Map.of("userId", "v5"), Map.of("userId", "v6"));
+        as(Tokens.user(unique("alice"))).body(Map.of("participants", six))
+                .when().post("/createConference").then().statusCode(429).body("error", is("rate_limited"));
+    }
+}
