@@ -32,21 +32,26 @@ import io.vertx.core.http.PoolOptions;
  * Prints cycles/s, latency percentiles, errors, Redis commands per cycle, Redis memory per
  * pending invitation and Beckon's RSS.
  * <p>
- * Options (system properties): {@code bench.pairs} (default 4,32), {@code bench.seconds} (10),
- * {@code bench.warmup} (5), {@code bench.rates} (fixed-rate runs as pairs@cycles-per-second,
- * default 4@500,32@1500; none skips them),
+ * Options (system properties): {@code bench.pairs} (default 4,32), {@code bench.seconds} (15),
+ * {@code bench.warmup} (10, three times that before the first run), {@code bench.rates} (fixed-rate runs as pairs@cycles-per-second,
+ * default 4@500,32@1000; none skips them),
  * {@code bench.pending} (invitations for the memory figure, 5000), {@code bench.nchan}
  * (the peer's start.sh, default ../shared/peers/nchan/start.sh; "none" skips it), {@code bench.jvm}
- * (options for Beckon's JVM).
+ * (options for Beckon's JVM, default one event loop).
  */
 public final class Benchmark {
 
     private static final int[] PAIRS = Arrays.stream(System.getProperty("bench.pairs", "4,32").split(","))
             .mapToInt(s -> Integer.parseInt(s.trim())).toArray();
-    private static final Duration SECONDS = Duration.ofSeconds(Long.getLong("bench.seconds", 10));
-    private static final Duration WARMUP = Duration.ofSeconds(Long.getLong("bench.warmup", 5));
+    private static final Duration SECONDS = Duration.ofSeconds(Long.getLong("bench.seconds", 15));
+    private static final Duration WARMUP = Duration.ofSeconds(Long.getLong("bench.warmup", 10));
+    /**
+     * Beckon's JVM options. One event loop: on a 2-core machine that also runs Redis and the load
+     * generator, handing work between event loop threads costs more than a second loop gains.
+     */
+    private static final String JVM = System.getProperty("bench.jvm", "-Dquarkus.vertx.event-loops-pool-size=1");
     /** Fixed-rate runs as pairs@cycles-per-second. */
-    private static final List<String> RATES = Arrays.stream(System.getProperty("bench.rates", "4@500,32@1500").split(","))
+    private static final List<String> RATES = Arrays.stream(System.getProperty("bench.rates", "4@500,32@1000").split(","))
             .map(String::trim).filter(s -> !s.isEmpty() && !s.equals("none")).toList();
     private static final int PENDING = Integer.getInteger("bench.pending", 5000);
 
@@ -70,14 +75,15 @@ public final class Benchmark {
         EmbeddedRedisServer redis = new EmbeddedRedisServer(EmbeddedRedisServer.freePort()).start();
         line("Redis " + redis.version() + ", Java " + System.getProperty("java.version") + "; every process on this machine, loopback only");
         try (ServiceProcess beckon = startBeckon(redis)) {
-            line(String.format("Beckon JVM started and ready in %d ms", beckon.startMillis));
+            line(String.format("Beckon JVM (%s) started and ready in %d ms", JVM.isBlank() ? "defaults" : JVM, beckon.startMillis));
             HttpClient streams = client(beckon.port(), 4096);
             HttpClient calls = client(beckon.port(), 128);
             BeckonTarget target = new BeckonTarget(calls, Tokens::user);
             header();
             boolean first = true;
             for (int pairs : PAIRS) {
-                measure(target, streams, pairs, first ? WARMUP.multipliedBy(2) : WARMUP, null, redis, beckon.pid());
+                // the first run also warms the JIT up
+                measure(target, streams, pairs, first ? WARMUP.multipliedBy(3) : WARMUP, null, redis, beckon.pid());
                 first = false;
             }
             for (String run : RATES) {
@@ -188,7 +194,7 @@ public final class Benchmark {
                 "BECKON_TOKEN_KEY_LOCATION", key.toString(),
                 // the limiter still runs on every invite, but the load generator's few users must not hit it
                 "BECKON_RATE_LIMIT_INVITES_PER_MINUTE", "100000000");
-        List<String> jvm = Arrays.stream(System.getProperty("bench.jvm", "").split(" ")).filter(s -> !s.isBlank()).toList();
+        List<String> jvm = Arrays.stream(JVM.split(" ")).filter(s -> !s.isBlank()).toList();
         return ServiceProcess.start(jar, EmbeddedRedisServer.freePort(), env, jvm);
     }
 
