@@ -3,10 +3,10 @@
 -- them, as the invitation.received events they were announced with, so a device that connects
 -- mid-ring rings too.
 -- IN: {userId}
--- returns {'ok', last stream id or '', "<invitationId> <state> <event JSON>"…}
+-- returns {'ok', transitions (none), last stream id or '', "<invitationId> <state> <event JSON>"…}
 local uid = IN.userId
 local last = redis.call('XREVRANGE', k_user('ev', uid), '+', '-', 'COUNT', 1)
-local out = { 'ok', last[1] and last[1][1] or '' }
+local out = { 'ok', transitions(), last[1] and last[1][1] or '' }
 for _, iid in ipairs(recent('in', uid)) do
   local cid = cid_of(iid)
   local inv, json

@@ -95,8 +95,20 @@ local function has(list, item)
   return false
 end
 
+-- What this step did to invitations, for the metrics: "CREATED=1,ACCEPTED=1" (see ok and err).
+local TRANSITIONS = {}
+local function transitioned(what)
+  TRANSITIONS[what] = (TRANSITIONS[what] or 0) + 1
+end
+local function transitions()
+  local parts = {}
+  for what, n in pairs(TRANSITIONS) do parts[#parts + 1] = what .. '=' .. n end
+  return table.concat(parts, ',')
+end
+
+-- Replies: {'err', transitions, code, message, state} here, {'ok', transitions, item…} below.
 local function err(code, message, state)
-  return { 'err', code, message, state or '' }
+  return { 'err', transitions(), code, message, state or '' }
 end
 
 -- conference ------------------------------------------------------------------------------------
@@ -262,6 +274,7 @@ local function new_invitation(cid, c, from, to, ring_ms, message)
     callType = c.callType, message = message, roomUrl = c.roomUrl, state = 'PENDING',
     createdAt = NOW_ISO, expiresAt = iso(expires), _x = expires }
   local json = save_inv(cid, inv)
+  transitioned('CREATED')
   redis.call('ZADD', K_DUE, int(expires), iid)
   redis.call('PEXPIRE', K_DUE, INDEX_TTL_S)
   user_index('in', to.userId, iid)
@@ -274,6 +287,7 @@ end
 local function finish(cid, inv, state)
   inv.state = state
   local json = save_inv(cid, inv)
+  transitioned(state)
   redis.call('ZREM', K_DUE, inv.invitationId)
   local p = get_participant(cid, inv.to.userId)
   if p and p.invitationId == inv.invitationId and p.status == 'RESERVED' then
@@ -305,5 +319,5 @@ local function cid_of(iid)
 end
 
 local function ok(...)
-  return { 'ok', ... }
+  return { 'ok', transitions(), ... }
 end

@@ -3,7 +3,7 @@
 -- IN: {cid, iid, userId}
 local inv = get_inv(IN.cid, IN.iid)
 if not inv or inv.state ~= 'PENDING' or inv.to.userId ~= IN.userId or NOW >= inv._x then
-  return { 'noop' }
+  return { 'noop', '' }
 end
 inv.state = 'RINGING'
 local json = save_inv(IN.cid, inv)

@@ -43,6 +43,8 @@ public interface BeckonConfig {
 
     Redis redis();
 
+    Log log();
+
     enum Role {
         all, functions, gateway;
 
@@ -106,6 +108,12 @@ public interface BeckonConfig {
         /** Invitations one user may send per minute; 0 turns the limit off. */
         @WithDefault("600")
         int invitesPerMinute();
+    }
+
+    interface Log {
+        /** Production writes the console log as JSON lines; false keeps plain lines. */
+        @WithDefault("true")
+        boolean json();
     }
 
     interface Redis {

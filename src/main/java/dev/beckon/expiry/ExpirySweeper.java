@@ -10,6 +10,7 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import dev.beckon.config.BeckonConfig;
+import dev.beckon.metrics.BeckonMetrics;
 import dev.beckon.store.ConferenceStore;
 import dev.beckon.store.Shards;
 import io.quarkus.runtime.ShutdownEvent;
@@ -39,6 +40,9 @@ public class ExpirySweeper {
     @Inject
     BeckonConfig config;
 
+    @Inject
+    BeckonMetrics metrics;
+
     private final AtomicBoolean running = new AtomicBoolean();
 
     void start(@Observes StartupEvent event) {
@@ -63,10 +67,12 @@ public class ExpirySweeper {
                 .onItem().transformToUniAndMerge(shard -> store.expireDue(shard, BATCH)
                         .onFailure().recoverWithItem(failure -> {
                             LOG.debugf("Expiry sweep of shard %d failed: %s", shard, failure.getMessage());
-                            return new ConferenceStore.Expired(0, null);
+                            return new ConferenceStore.Expired(0, null, 0);
                         }))
                 .collect().asList()
                 .subscribe().with(results -> {
+                    results.stream().filter(r -> r.count() > 0)
+                            .forEach(r -> metrics.expiredLate(Duration.ofMillis(r.lagMs())));
                     boolean backlog = results.stream().anyMatch(r -> r.count() >= BATCH);
                     schedule(backlog ? Duration.ZERO : INTERVAL);
                 }, failure -> schedule(INTERVAL));

@@ -17,11 +17,10 @@ import dev.beckon.model.ConferenceSettings;
 import dev.beckon.model.CreatedConference;
 import dev.beckon.model.Invitation;
 import dev.beckon.model.Permission;
+import dev.beckon.ratelimit.InviteRateLimit;
 import dev.beckon.store.ConferenceQueries;
 import dev.beckon.store.ConferenceStore;
 import dev.beckon.store.Invited;
-import dev.beckon.ratelimit.InviteRateLimit;
-import dev.beckon.store.Shards;
 import io.quarkus.funqy.Funq;
 import io.smallrye.mutiny.Uni;
 
@@ -62,7 +61,7 @@ public class ConferenceFunctions {
                     + " participants per request (settings.maxInviteesPerRequest).");
         }
         InvitationFunctions.refuseSelfInvite(owner, participants, "participants");
-        String conferenceId = Shards.newConferenceId();
+        String conferenceId = store.newConferenceId();
         var conference = new ConferenceStore.NewConference(conferenceId,
                 request.alias() != null ? request.alias() : conferenceId, owner.userId(), request.callType(),
                 request.isProtected(), request.message(), request.roomUrl(), settings);

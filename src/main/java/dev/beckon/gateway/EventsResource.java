@@ -16,6 +16,7 @@ import dev.beckon.auth.Authenticator;
 import dev.beckon.auth.Caller;
 import dev.beckon.config.BeckonConfig;
 import io.smallrye.common.annotation.NonBlocking;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.net.impl.ConnectionBase;
@@ -59,7 +60,7 @@ public class EventsResource {
         }
         // proxies must not buffer the stream
         response.putHeader("Cache-Control", "no-cache").putHeader("X-Accel-Buffering", "no");
-        Session session = sessions.open(caller.subject(), resumeFrom, sink, sse, response, io.vertx.core.Vertx.currentContext());
+        Session session = sessions.open(caller.subject(), resumeFrom, sink, sse, response, Vertx.currentContext());
         // RESTEasy owns the response's close handler; the channel's close future takes any number of listeners
         if (request.connection() instanceof ConnectionBase connection) {
             connection.channel().closeFuture().addListener(f -> session.run(session::close));

@@ -16,7 +16,9 @@ import jakarta.ws.rs.sse.SseEventSink;
 import org.jboss.logging.Logger;
 
 import dev.beckon.config.BeckonConfig;
+import dev.beckon.metrics.BeckonMetrics;
 import dev.beckon.store.ConferenceStore;
+import dev.beckon.store.Shards;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Context;
@@ -53,12 +55,16 @@ public class GatewaySessions implements UserChannels.Listener {
     @Inject
     BeckonConfig config;
 
+    @Inject
+    BeckonMetrics metrics;
+
     private final String instance = UUID.randomUUID().toString().substring(0, 8);
     private final Map<String, Set<Session>> byUser = new ConcurrentHashMap<>();
     private long heartbeatTimer = -1;
 
     void start(@Observes StartupEvent event) {
         if (config.role().runsGateway()) {
+            metrics.openSessions(this::openSessions);
             channels.start(this);
             heartbeatTimer = vertx.setPeriodic(config.events().heartbeat().toMillis(), id -> heartbeat());
         }
@@ -80,7 +86,7 @@ public class GatewaySessions implements UserChannels.Listener {
             Context context) {
         StreamPosition position = resumeFrom != null ? resumeFrom : new StreamPosition();
         Session session = new Session(instance + ":" + UUID.randomUUID().toString().substring(0, 8), userId, sink, sse,
-                response, context, position, delivered -> ring(delivered.invitationId(), userId), this::closed);
+                response, context, position, delivered -> ring(delivered.invitationId(), userId), this::closed, metrics);
         synchronized (byUser) {
             byUser.computeIfAbsent(userId, u -> ConcurrentHashMap.newKeySet()).add(session);
         }
@@ -104,7 +110,7 @@ public class GatewaySessions implements UserChannels.Listener {
     }
 
     private static void copy(StreamPosition from, StreamPosition to) {
-        for (int shard = 0; shard < dev.beckon.store.Shards.COUNT; shard++) {
+        for (int shard = 0; shard < Shards.COUNT; shard++) {
             to.set(shard, from.of(shard));
         }
     }

@@ -11,6 +11,7 @@ import jakarta.inject.Inject;
 
 import dev.beckon.store.RedisScripts;
 import dev.beckon.store.Script;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -27,7 +28,7 @@ public class Presence {
     RedisScripts scripts;
 
     /** A user's online state: whether any session counts, and how many. */
-    @io.quarkus.runtime.annotations.RegisterForReflection
+    @RegisterForReflection
     public record State(boolean online, int sessions) {
     }
 

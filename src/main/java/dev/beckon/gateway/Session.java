@@ -1,5 +1,6 @@
 package dev.beckon.gateway;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -10,6 +11,7 @@ import java.util.function.Consumer;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 
+import dev.beckon.metrics.BeckonMetrics;
 import io.vertx.core.Context;
 import io.vertx.core.http.HttpServerResponse;
 
@@ -44,6 +46,7 @@ final class Session {
     private final StreamPosition position;
     private final Consumer<StreamEvent> onRingDelivered;
     private final Consumer<Session> onClose;
+    private final BeckonMetrics metrics;
 
     private List<StreamEvent> held = new ArrayList<>();
     private final Set<String> rung = new HashSet<>();
@@ -54,7 +57,8 @@ final class Session {
     private boolean closed;
 
     Session(String id, String userId, SseEventSink sink, Sse sse, HttpServerResponse response, Context context,
-            StreamPosition position, Consumer<StreamEvent> onRingDelivered, Consumer<Session> onClose) {
+            StreamPosition position, Consumer<StreamEvent> onRingDelivered, Consumer<Session> onClose,
+            BeckonMetrics metrics) {
         this.id = id;
         this.userId = userId;
         this.sink = sink;
@@ -64,6 +68,7 @@ final class Session {
         this.position = position;
         this.onRingDelivered = onRingDelivered;
         this.onClose = onClose;
+        this.metrics = metrics;
     }
 
     /** Runs {@code task} on this session's context. */
@@ -89,6 +94,12 @@ final class Session {
             return;
         }
         deliver(event);
+        // a stream id starts with the Redis time of the state change, in ms
+        int dash = event.streamId() == null ? -1 : event.streamId().indexOf('-');
+        if (dash > 0) {
+            long changedAt = Long.parseLong(event.streamId(), 0, dash, 10);
+            metrics.delivered(Duration.ofMillis(Math.max(0, System.currentTimeMillis() - changedAt)));
+        }
     }
 
     /**

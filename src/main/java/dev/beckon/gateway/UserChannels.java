@@ -11,6 +11,7 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
+import dev.beckon.redis.RedisTopology;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Command;
@@ -18,6 +19,8 @@ import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.RedisConnection;
 import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
+import io.vertx.redis.client.ProtocolVersion;
+import io.vertx.redis.client.RedisOptions;
 
 /**
  * The gateway's Redis pub/sub connection: one channel per user with an open session here
@@ -49,6 +52,9 @@ public class UserChannels {
 
     @Inject
     Vertx vertx;
+
+    @Inject
+    RedisTopology topology;
 
     private final Map<String, Subscription> channels = new ConcurrentHashMap<>();
     private volatile Listener listener;
@@ -122,11 +128,33 @@ public class UserChannels {
         }
     }
 
+    /**
+     * Against Redis Cluster, pub/sub runs on a plain connection to one node (a PUBLISH on any node
+     * reaches every node's subscribers); each reconnect tries the next node, so losing one node
+     * costs a reconnect, not the stream.
+     */
+    private Redis nodeClient;
+    private int nextNode;
+
+    private Uni<RedisConnection> open() {
+        if (!topology.clustered()) {
+            return redis.connect();
+        }
+        if (nodeClient != null) {
+            nodeClient.close();
+        }
+        List<String> hosts = topology.hosts();
+        String host = hosts.get(nextNode++ % hosts.size());
+        nodeClient = Redis.createClient(vertx, new RedisOptions()
+                .setConnectionString(host).setPreferredProtocolVersion(ProtocolVersion.RESP3));
+        return nodeClient.connect();
+    }
+
     private void connect() {
         if (!running) {
             return;
         }
-        redis.connect().subscribe().with(this::connected, failure -> {
+        open().subscribe().with(this::connected, failure -> {
             LOG.debugf("Pub/sub connection failed: %s", failure.getMessage());
             retry();
         });

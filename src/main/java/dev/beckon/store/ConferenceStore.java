@@ -1,5 +1,6 @@
 package dev.beckon.store;
 
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -16,10 +17,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beckon.api.ApiException;
 import dev.beckon.auth.Actor;
 import dev.beckon.config.BeckonConfig;
+import dev.beckon.metrics.BeckonMetrics;
 import dev.beckon.model.Conference;
 import dev.beckon.model.Invitation;
 import dev.beckon.model.Invitee;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Response;
 
 /**
  * Every state change of conferences and invitations, each one Lua script call (see
@@ -37,6 +40,16 @@ public class ConferenceStore {
 
     @Inject
     BeckonConfig config;
+
+    @Inject
+    BeckonMetrics metrics;
+
+    private final SecureRandom random = new SecureRandom();
+
+    /** A fresh conference id (it names its shard). */
+    public String newConferenceId() {
+        return Shards.newConferenceId(random);
+    }
 
     /** The settings every state machine script reads after its input (see lib.lua). */
     private String[] settings;
@@ -130,11 +143,14 @@ public class ConferenceStore {
     public Uni<Expired> expireDue(int shard, int limit) {
         return run(Script.EXPIRE, shard, mapper.createObjectNode().put("limit", limit))
                 .map(items -> new Expired(Integer.parseInt(items.get(0)),
-                        items.get(1).isEmpty() ? null : (long) Double.parseDouble(items.get(1))));
+                        items.get(1).isEmpty() ? null : (long) Double.parseDouble(items.get(1)), Long.parseLong(items.get(2))));
     }
 
-    /** What one sweep of a shard did; {@code nextDeadline} (epoch ms) is its earliest open deadline. */
-    public record Expired(int count, Long nextDeadline) {
+    /**
+     * What one sweep of a shard did; {@code nextDeadline} (epoch ms) is its earliest open deadline,
+     * {@code lagMs} how far past its deadline the latest of those it expired was.
+     */
+    public record Expired(int count, Long nextDeadline, long lagMs) {
     }
 
     private ObjectNode inviteInput(String conferenceId, Actor actor, List<Invitee> invitees) {
@@ -187,7 +203,7 @@ public class ConferenceStore {
         for (int shard = 0; shard < Shards.COUNT; shard++) {
             calls.add(new RedisScripts.Call(Shards.prefix(shard), arguments(json, shard)));
         }
-        return scripts.runEach(script, calls).map(replies -> replies.stream().map(ScriptReply::items).toList());
+        return scripts.runEach(script, calls).map(replies -> replies.stream().map(this::items).toList());
     }
 
     Uni<List<String>> run(Script script, int shard, ObjectNode input) {
@@ -197,7 +213,14 @@ public class ConferenceStore {
         } catch (JsonProcessingException e) {
             return Uni.createFrom().failure(e);
         }
-        return scripts.run(script, Shards.prefix(shard), arguments(json, shard)).map(ScriptReply::items);
+        return scripts.run(script, Shards.prefix(shard), arguments(json, shard)).map(this::items);
+    }
+
+    /** Counts what the step did, then hands over its items or throws its error. */
+    private List<String> items(Response response) {
+        ScriptReply reply = ScriptReply.of(response);
+        metrics.transitions(reply.transitions());
+        return reply.itemsOrThrow();
     }
 
     private String[] arguments(String json, int shard) {

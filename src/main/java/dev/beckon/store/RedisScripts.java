@@ -8,10 +8,11 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.List;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -19,11 +20,13 @@ import org.jboss.logging.Logger;
 
 import dev.beckon.api.ApiException;
 import dev.beckon.config.BeckonConfig;
+import dev.beckon.redis.RedisTopology;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
-import io.vertx.mutiny.redis.client.Command;
+import io.vertx.redis.client.impl.types.ErrorType;
 
 /**
  * Runs Beckon's Lua scripts. Each runs by EVALSHA with a digest computed here, so nothing is
@@ -50,13 +53,15 @@ public class RedisScripts {
     @Inject
     BeckonConfig config;
 
+    @Inject
+    RedisTopology topology;
+
     /** Against Redis Cluster, commands of different slots cannot share a pipeline. */
     private boolean clustered;
 
-    @jakarta.annotation.PostConstruct
+    @PostConstruct
     void load() {
-        clustered = org.eclipse.microprofile.config.ConfigProvider.getConfig()
-                .getOptionalValue("quarkus.redis.client-type", String.class).map("cluster"::equalsIgnoreCase).orElse(false);
+        clustered = topology.clustered();
         String lib = read("lib");
         for (Script script : Script.values()) {
             String source = script.withLib ? lib + "\n" + read(script.file) : read(script.file);
@@ -148,7 +153,7 @@ public class RedisScripts {
 
     private static Throwable toApiFailure(Throwable t) {
         String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-        if (t instanceof io.vertx.redis.client.impl.types.ErrorType && TRANSIENT.stream().noneMatch(message::startsWith)) {
+        if (t instanceof ErrorType && TRANSIENT.stream().noneMatch(message::startsWith)) {
             // an error reply to the command itself: the caller may expect it (NOGROUP…); otherwise it is a bug
             return t;
         }

@@ -8,25 +8,32 @@ import dev.beckon.api.ErrorCode;
 import io.vertx.mutiny.redis.client.Response;
 
 /**
- * The reply convention of Beckon's scripts: {@code ['ok', item…]}, {@code ['noop']}, or
- * {@code ['err', code, message, state]}, where code is a contract error code.
+ * The reply convention of Beckon's scripts: {@code ['ok', transitions, item…]},
+ * {@code ['noop', '']} or {@code ['err', transitions, code, message, state]}, where code is a
+ * contract error code and transitions says what the step did to invitations (a refused step may
+ * still have expired one it found past its deadline).
  */
-final class ScriptReply {
+record ScriptReply(String transitions, List<String> items, ApiException error) {
 
-    private ScriptReply() {
+    static ScriptReply of(Response reply) {
+        String status = reply.get(0).toString();
+        String transitions = reply.get(1).toString();
+        if ("err".equals(status)) {
+            String state = reply.get(4).toString();
+            return new ScriptReply(transitions, List.of(), new ApiException(ErrorCode.fromCode(reply.get(2).toString()),
+                    reply.get(3).toString(), state.isEmpty() ? null : state, null));
+        }
+        List<String> items = new ArrayList<>(reply.size() - 2);
+        for (int i = 2; i < reply.size(); i++) {
+            items.add(reply.get(i).toString());
+        }
+        return new ScriptReply(transitions, items, null);
     }
 
     /** The items of an 'ok' reply (empty for 'noop'); an 'err' reply is thrown as the API error it names. */
-    static List<String> items(Response reply) {
-        String status = reply.get(0).toString();
-        if ("err".equals(status)) {
-            String state = reply.get(3).toString();
-            throw new ApiException(ErrorCode.fromCode(reply.get(1).toString()), reply.get(2).toString(),
-                    state.isEmpty() ? null : state, null);
-        }
-        List<String> items = new ArrayList<>(reply.size() - 1);
-        for (int i = 1; i < reply.size(); i++) {
-            items.add(reply.get(i).toString());
+    List<String> itemsOrThrow() {
+        if (error != null) {
+            throw error;
         }
         return items;
     }

@@ -21,7 +21,6 @@ public final class Shards {
     private static final int ID_RANDOM_CHARS = 19;
 
     private static final String[] PREFIXES = new String[COUNT];
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     static {
         int span = SLOTS / COUNT;
@@ -54,12 +53,15 @@ public final class Shards {
         return PREFIXES[shard] + "hooks";
     }
 
-    /** A new conference id: its shard as one hex digit, then 19 random base62 characters. */
-    public static String newConferenceId() {
-        int shard = RANDOM.nextInt(COUNT);
+    /**
+     * A new conference id: its shard as one hex digit, then 19 random base62 characters.
+     * The caller owns the generator (a static one would be frozen into a native image).
+     */
+    public static String newConferenceId(SecureRandom random) {
+        int shard = random.nextInt(COUNT);
         StringBuilder id = new StringBuilder(1 + ID_RANDOM_CHARS).append(HEX.charAt(shard));
         for (int i = 0; i < ID_RANDOM_CHARS; i++) {
-            id.append(BASE62.charAt(RANDOM.nextInt(BASE62.length())));
+            id.append(BASE62.charAt(random.nextInt(BASE62.length())));
         }
         return id.toString();
     }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -15,8 +16,10 @@ import java.util.concurrent.CompletableFuture;
 
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -43,8 +46,8 @@ class FuzzTest {
     private static final int CASES = Integer.getInteger("fuzz.cases", 10_000);
     private static final long SEED = Long.getLong("fuzz.seed", 20261122L);
     /** Writes every non-ASCII character as an escape, so lone surrogates reach the server as sent. */
-    private static final ObjectMapper JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder()
-            .enable(com.fasterxml.jackson.core.json.JsonWriteFeature.ESCAPE_NON_ASCII).build();
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(JsonWriteFeature.ESCAPE_NON_ASCII).build();
     private static final Set<String> READ_ONLY = Set.of("getConference", "listInvitations", "presence");
     private static final Map<Integer, String> CODES = Map.of(400, "invalid_request", 401, "unauthenticated", 403, "forbidden",
             404, "not_found", 405, "invalid_request", 409, "conflict", 413, "too_large", 429, "rate_limited");
@@ -326,7 +329,7 @@ class FuzzTest {
                 case 3 -> json.replace("\"", "'");
                 case 4 -> json.replaceFirst("\\{", "{\"dup\":1,\"dup\":2,");
                 case 5 -> pick(List.of("", "null", "[]", "42", "\"text\"", "true", "{}{}", "\u0000", "\uFEFF"));
-                default -> new String(randomBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+                default -> new String(randomBytes(), StandardCharsets.ISO_8859_1);
             };
         }
 

@@ -3,6 +3,7 @@ package dev.beckon.auth;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -44,10 +45,10 @@ class SigningKeyTest {
     }
 
     private static BeckonConfig config(String location) {
-        BeckonConfig.Token token = (BeckonConfig.Token) java.lang.reflect.Proxy.newProxyInstance(
+        BeckonConfig.Token token = (BeckonConfig.Token) Proxy.newProxyInstance(
                 BeckonConfig.Token.class.getClassLoader(), new Class<?>[] { BeckonConfig.Token.class },
                 (proxy, method, args) -> method.getName().equals("keyLocation") ? Optional.of(location) : null);
-        return (BeckonConfig) java.lang.reflect.Proxy.newProxyInstance(BeckonConfig.class.getClassLoader(),
+        return (BeckonConfig) Proxy.newProxyInstance(BeckonConfig.class.getClassLoader(),
                 new Class<?>[] { BeckonConfig.class },
                 (proxy, method, args) -> method.getName().equals("token") ? token : null);
     }

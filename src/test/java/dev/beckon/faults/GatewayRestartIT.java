@@ -24,6 +24,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.beckon.auth.Pem;
 import dev.beckon.redis.EmbeddedRedisServer;
+import dev.beckon.store.Shards;
 import dev.beckon.support.AsyncApi;
 import dev.beckon.support.ServiceProcess;
 import dev.beckon.support.SseClient;
@@ -135,8 +136,8 @@ class GatewayRestartIT {
     /** The ids of every event in the user's streams. */
     private static Set<String> eventIds(String userId) throws Exception {
         Set<String> ids = new HashSet<>();
-        for (int shard = 0; shard < dev.beckon.store.Shards.COUNT; shard++) {
-            for (Object entry : (List<?>) redis.call("XRANGE", dev.beckon.store.Shards.eventStream(shard, userId), "-", "+")) {
+        for (int shard = 0; shard < Shards.COUNT; shard++) {
+            for (Object entry : (List<?>) redis.call("XRANGE", Shards.eventStream(shard, userId), "-", "+")) {
                 List<?> fields = (List<?>) ((List<?>) entry).get(1);
                 for (int f = 0; f + 1 < fields.size(); f += 2) {
                     if ("e".equals(fields.get(f))) {

@@ -1,18 +1,21 @@
 package dev.beckon.gateway;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import static dev.beckon.support.Api.conference;
 import static dev.beckon.support.Api.invitationOf;
 import static dev.beckon.support.Api.respond;
 import static dev.beckon.support.Api.unique;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
 
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.beckon.support.BackingServices;
 import dev.beckon.support.SseClient;
@@ -90,7 +93,7 @@ class WebhookTest {
         assertEquals(4, receiver().about(gone, "invitation.received", invitationId).size());
     }
 
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private static boolean isReceivedOf(String letter, String invitationId) {
         try {

@@ -1,22 +1,25 @@
 package dev.beckon.store;
 
+import static org.hamcrest.Matchers.is;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import static dev.beckon.support.Api.as;
 import static dev.beckon.support.Api.cancel;
 import static dev.beckon.support.Api.respond;
 import static dev.beckon.support.Api.unique;
-import static org.hamcrest.Matchers.is;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
 import dev.beckon.support.Api;
-import dev.beckon.support.RedisInspector;
 import dev.beckon.support.BackingServices;
+import dev.beckon.support.RedisInspector;
 import dev.beckon.support.Tokens;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -55,12 +58,12 @@ class ExpiryTest {
         var created = ringFor5Seconds(alice, bob, carol, dave);
 
         // a second sweeper, as another gateway instance would run, hammering the same shards
-        var secondSweeper = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        var secondSweeper = Executors.newSingleThreadScheduledExecutor();
         secondSweeper.scheduleAtFixedRate(() -> {
             for (int shard = 0; shard < Shards.COUNT; shard++) {
                 store.expireDue(shard, 200).await().atMost(Duration.ofSeconds(5));
             }
-        }, 0, 20, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }, 0, 20, TimeUnit.MILLISECONDS);
         try {
             Thread.sleep(untilDeadline(created) + 1_500);
         } finally {

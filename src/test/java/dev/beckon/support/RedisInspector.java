@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.beckon.redis.EmbeddedRedisServer;
+import dev.beckon.store.Shards;
 
 /** Looks at what Beckon left in Redis: keys, TTLs and the per-user event streams. */
 public final class RedisInspector {
@@ -61,8 +62,8 @@ public final class RedisInspector {
     public static List<List<String>> eventTypes(List<String[]> userAndInvitation) {
         List<String[]> commands = new ArrayList<>(userAndInvitation.size());
         for (String[] pair : userAndInvitation) {
-            int shard = dev.beckon.store.Shards.ofConference(pair[1].substring(0, pair[1].lastIndexOf('-')));
-            commands.add(new String[] { "XRANGE", dev.beckon.store.Shards.eventStream(shard, pair[0]), "-", "+" });
+            int shard = Shards.ofConference(pair[1].substring(0, pair[1].lastIndexOf('-')));
+            commands.add(new String[] { "XRANGE", Shards.eventStream(shard, pair[0]), "-", "+" });
         }
         List<Object> replies = redis().callAll(commands);
         List<List<String>> types = new ArrayList<>(replies.size());

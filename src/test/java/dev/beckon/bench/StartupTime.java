@@ -1,0 +1,92 @@
+package dev.beckon.bench;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPairGenerator;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+
+import dev.beckon.auth.Pem;
+import dev.beckon.redis.EmbeddedRedisServer;
+import dev.beckon.support.ServiceProcess;
+import dev.beckon.support.Tokens;
+
+/**
+ * Start-up: {@code ./mvnw -Pbench verify -Dbench.main=dev.beckon.bench.StartupTime}. Launches the
+ * packaged application several times and prints, as medians, the time from launching the
+ * process to the first answered function call, and the resident memory after that call. With
+ * {@code -Dbench.native=<path to the native executable>} it measures that too.
+ */
+public final class StartupTime {
+
+    private static final int RUNS = Integer.getInteger("bench.runs", 5);
+
+    public static void main(String[] args) throws Exception {
+        Locale.setDefault(Locale.ROOT);
+        EmbeddedRedisServer redis = new EmbeddedRedisServer(EmbeddedRedisServer.freePort()).start();
+        try {
+            measure("JVM (java -jar target/quarkus-app/quarkus-run.jar)", List.of(
+                    ProcessHandle.current().info().command().orElse("java"), "-jar", "target/quarkus-app/quarkus-run.jar"), redis);
+            String nativeExecutable = System.getProperty("bench.native");
+            if (nativeExecutable != null && Files.isExecutable(Path.of(nativeExecutable))) {
+                measure("native (" + nativeExecutable + ")", List.of(nativeExecutable), redis);
+            }
+        } finally {
+            redis.stop();
+        }
+    }
+
+    private static void measure(String what, List<String> command, EmbeddedRedisServer redis) throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        Path key = Files.createTempFile("beckon-startup-key", ".pem");
+        Files.writeString(key, Pem.writePrivateKey(generator.generateKeyPair().getPrivate()));
+        String token = Tokens.user("startup");
+        HttpClient http = HttpClient.newHttpClient();
+        List<Long> firstCall = new ArrayList<>();
+        List<Double> rss = new ArrayList<>();
+        for (int run = 0; run < RUNS; run++) {
+            int port = EmbeddedRedisServer.freePort();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+            builder.environment().put("QUARKUS_HTTP_HOST", "127.0.0.1");
+            builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
+            builder.environment().put("QUARKUS_REDIS_HOSTS", redis.uri());
+            builder.environment().put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", Path.of("target/test-classes/keys/app-public.pem").toAbsolutePath().toString());
+            builder.environment().put("MP_JWT_VERIFY_ISSUER", Tokens.ISSUER);
+            builder.environment().put("BECKON_TOKEN_KEY_LOCATION", key.toString());
+            long begin = System.nanoTime();
+            Process process = builder.start();
+            HttpRequest call = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/listInvitations"))
+                    .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"direction\":\"incoming\"}")).build();
+            while (true) {
+                try {
+                    if (http.send(call, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                        break;
+                    }
+                } catch (java.io.IOException notYet) {
+                    // not listening yet
+                }
+                if (!process.isAlive()) {
+                    throw new IllegalStateException(what + " exited during start-up");
+                }
+                Thread.sleep(2);
+            }
+            firstCall.add((System.nanoTime() - begin) / 1_000_000);
+            rss.add(ServiceProcess.rssMiB(process.pid()));
+            process.destroy();
+            process.waitFor();
+        }
+        Collections.sort(firstCall);
+        Collections.sort(rss);
+        System.out.printf("%s: launch → first answered call %d ms (median of %d; %d–%d), RSS after it %.0f MiB%n",
+                what, firstCall.get(RUNS / 2), RUNS, firstCall.get(0), firstCall.get(RUNS - 1), rss.get(RUNS / 2));
+    }
+}
