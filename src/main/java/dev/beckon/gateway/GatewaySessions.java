@@ -134,13 +134,23 @@ public class GatewaySessions implements UserChannels.Listener {
     }
 
     @Override
+    public void channelLost() {
+        for (Set<Session> sessions : byUser.values()) {
+            for (Session session : sessions) {
+                session.run(session::holdForCatchUp);
+            }
+        }
+    }
+
+    @Override
     public void resubscribed() {
         for (Set<Session> sessions : byUser.values()) {
             for (Session session : sessions) {
                 session.run(() -> {
+                    long epoch = session.holdForCatchUp();
                     StreamPosition from = snapshot(session.position());
                     log.since(session.userId, from).subscribe().with(
-                            missed -> session.run(() -> session.catchUp(missed)),
+                            missed -> session.run(() -> session.catchUp(missed, epoch)),
                             failure -> session.run(session::close));
                 });
             }

@@ -2,7 +2,6 @@ package dev.beckon.gateway;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -34,8 +33,6 @@ final class Session {
     static final int MAX_HELD = 10_000;
     /** What a session buffers for a client that does not keep up before giving up on it. */
     static final int MAX_UNSENT_CHARS = 1 << 20;
-    private static final Comparator<StreamEvent> STREAM_ORDER = Comparator.comparingInt(StreamEvent::shard)
-            .thenComparing(StreamEvent::streamId, StreamPosition::compare);
 
     final String id;
     final String userId;
@@ -48,7 +45,15 @@ final class Session {
     private final Consumer<Session> onClose;
     private final BeckonMetrics metrics;
 
+    /**
+     * Live events waiting while the stream starts or catches up: delivering one early would move
+     * its shard's position past older events still to come, which would then be dropped.
+     */
     private List<StreamEvent> held = new ArrayList<>();
+    private boolean starting = true;
+    /** Counts channel losses; live events are held until a catch-up begun after the latest one ends. */
+    private long holdEpoch;
+    private long caughtUpEpoch;
     private final Set<String> rung = new HashSet<>();
     private final StringBuilder unsent = new StringBuilder();
     private List<StreamEvent> ringWhenSent = new ArrayList<>();
@@ -86,7 +91,7 @@ final class Session {
 
     /** A live event from the user's channel (call on the session's context). */
     void offer(StreamEvent event) {
-        if (held != null) {
+        if (holding()) {
             held.add(event);
             if (held.size() > MAX_HELD) {
                 close();
@@ -117,21 +122,47 @@ final class Session {
         for (StreamEvent event : before) {
             deliver(event);
         }
-        List<StreamEvent> waiting = held;
-        held = null;
-        waiting.sort(STREAM_ORDER);
-        for (StreamEvent event : waiting) {
-            deliver(event);
-        }
+        starting = false;
+        releaseWhenCaughtUp();
     }
 
-    /** Delivers events read back from the streams after the channel was lost (call on the context). */
-    void catchUp(List<StreamEvent> missed) {
-        if (held != null) {
-            held.addAll(missed);
+    /**
+     * The channel was lost (or is back and about to be caught up): live events wait from now on
+     * (call on the context). Returns the epoch a catch-up begun now must report to release them.
+     */
+    long holdForCatchUp() {
+        if (held == null) {
+            held = new ArrayList<>();
+        }
+        return ++holdEpoch;
+    }
+
+    /**
+     * Delivers what was read back from the streams, merged in time order with the live events
+     * held meanwhile, unless the channel was lost again since this catch-up began.
+     */
+    void catchUp(List<StreamEvent> missed, long epoch) {
+        if (held == null) {
+            held = new ArrayList<>();
+        }
+        held.addAll(missed);
+        caughtUpEpoch = Math.max(caughtUpEpoch, epoch);
+        releaseWhenCaughtUp();
+    }
+
+    private boolean holding() {
+        return starting || caughtUpEpoch < holdEpoch;
+    }
+
+    private void releaseWhenCaughtUp() {
+        if (holding() || held == null) {
             return;
         }
-        for (StreamEvent event : missed) {
+        List<StreamEvent> waiting = held;
+        held = null;
+        // a live event that was also read back has the same id and is delivered once (see deliver)
+        waiting.sort(EventLog.TIME_ORDER);
+        for (StreamEvent event : waiting) {
             deliver(event);
         }
     }

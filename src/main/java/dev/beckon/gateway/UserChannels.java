@@ -2,8 +2,10 @@ package dev.beckon.gateway;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -42,6 +44,12 @@ public class UserChannels {
     /** What the gateway does with channel traffic. */
     interface Listener {
         void message(String userId, String payload);
+
+        /**
+         * The connection is gone. Until {@link #resubscribed()} and the read-back that follows,
+         * live messages may arrive for some channels and not yet for others.
+         */
+        void channelLost();
 
         /** The connection was (re)established and every channel resubscribed. */
         void resubscribed();
@@ -192,7 +200,7 @@ public class UserChannels {
     }
 
     /** Channels resubscribed after a reconnect whose confirmation has not arrived yet. */
-    private final java.util.Set<String> awaitingResubscribe = new java.util.HashSet<>();
+    private final Set<String> awaitingResubscribe = new HashSet<>();
 
     private void received(Response message) {
         if (message == null || message.size() < 2) {
@@ -249,6 +257,7 @@ public class UserChannels {
         }
         LOG.warnf("Lost the pub/sub connection to Redis (%s); reconnecting", why);
         connection = null;
+        listener.channelLost();
         conn.close().subscribe().with(v -> { }, f -> { });
         retry();
     }

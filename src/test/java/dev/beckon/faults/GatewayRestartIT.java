@@ -10,6 +10,7 @@ import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -63,9 +64,9 @@ class GatewayRestartIT {
     }
 
     private static ServiceProcess start(String role, int port) throws Exception {
-        Map<String, String> withRole = new java.util.HashMap<>(env);
+        Map<String, String> withRole = new HashMap<>(env);
         withRole.put("BECKON_ROLE", role);
-        return ServiceProcess.start(Path.of("target/quarkus-app/quarkus-run.jar"), port, withRole, List.of());
+        return ServiceProcess.startPackaged(port, withRole);
     }
 
     @Test

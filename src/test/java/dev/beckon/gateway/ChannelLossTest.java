@@ -30,7 +30,7 @@ class ChannelLossTest {
         String bob = unique("bob");
         try (SseClient phone = SseClient.connect(Tokens.user(bob))) {
             List<String> invitations = new ArrayList<>();
-            for (int round = 0; round < 3; round++) {
+            for (int round = 0; round < 10; round++) {
                 invitations.add(invitationOf(conference(unique("caller"), bob), bob));
                 BackingServices.redis().call("CLIENT", "KILL", "TYPE", "pubsub");
                 // while the gateway is reconnecting

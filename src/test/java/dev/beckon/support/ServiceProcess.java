@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 
 /** The packaged Beckon, started as its own JVM process on loopback, as it runs in production. */
 public final class ServiceProcess implements AutoCloseable {
@@ -31,6 +32,28 @@ public final class ServiceProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(java));
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", jar.toString()));
+        return start(command, port, env);
+    }
+
+    /**
+     * Starts what the build packaged, as {@code @QuarkusIntegrationTest} does: the native
+     * executable after {@code -Dnative}, otherwise the jar.
+     */
+    public static ServiceProcess startPackaged(int port, Map<String, String> env) throws Exception {
+        Properties artifact = new Properties();
+        Path description = Path.of("target/quarkus-artifact.properties");
+        if (Files.exists(description)) {
+            try (var in = Files.newInputStream(description)) {
+                artifact.load(in);
+            }
+        }
+        if ("native".equals(artifact.getProperty("type"))) {
+            return start(List.of(Path.of("target", artifact.getProperty("path")).toAbsolutePath().toString()), port, env);
+        }
+        return start(Path.of("target/quarkus-app/quarkus-run.jar"), port, env, List.of());
+    }
+
+    public static ServiceProcess start(List<String> command, int port, Map<String, String> env) throws Exception {
         Path log = Files.createTempFile("beckon-bench", ".log");
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().putAll(env);

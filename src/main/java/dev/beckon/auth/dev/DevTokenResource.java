@@ -19,7 +19,7 @@ import io.smallrye.jwt.build.Jwt;
 
 /**
  * Development only, standing in for the application's backend:
- * {@code GET /dev/token?sub=alice[&name=Alice][&server=true]} returns a user (or server) token.
+ * {@code GET /dev/token?sub=alice[&name=Alice][&picture=https://…][&server=true]} returns a user (or server) token.
  * It signs with the key pair Quarkus generates in dev mode when no application key is
  * configured, which is also the key Beckon then verifies with. Absent from production builds.
  */
@@ -30,13 +30,16 @@ public class DevTokenResource {
     @GET
     @Produces(MediaType.TEXT_PLAIN)
     public String token(@QueryParam("sub") String sub, @QueryParam("name") String name,
-            @QueryParam("server") @DefaultValue("false") boolean server) {
+            @QueryParam("picture") String picture, @QueryParam("server") @DefaultValue("false") boolean server) {
         if (sub == null || !JsonInput.USER_ID.matcher(sub).matches()) {
             throw ApiException.invalid("'sub' must be a user id: 1..128 characters of A-Z a-z 0-9 . _ @ : -");
         }
         var claims = Jwt.subject(sub).expiresAt(Instant.now().plus(Duration.ofHours(12)));
         if (name != null && !name.isBlank()) {
             claims.claim("name", name);
+        }
+        if (picture != null && !picture.isBlank()) {
+            claims.claim("picture", picture);
         }
         if (server) {
             claims.groups(Set.of(Caller.SERVER_GROUP));
