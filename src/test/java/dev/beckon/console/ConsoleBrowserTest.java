@@ -127,4 +127,10 @@ class ConsoleBrowserTest {
         ConsolePage stranger = new ConsolePage(bobsBrowser).open(console).signIn("mallory", Tokens.signedByAnotherKey("mallory"));
         assertThat(stranger.awaitError("unauthenticated"), containsString("401 unauthenticated"));
     }
+
+    @Test
+    void outsideDevModeThePageAsksForATokenInsteadOfMintingOne() {
+        ConsolePage page = new ConsolePage(bobsBrowser).open(console).signIn(unique("carol"), "");
+        assertThat(page.awaitError("no_dev_helper"), containsString("paste a token your backend signed"));
+    }
 }
