@@ -22,7 +22,7 @@ while #out < IN.limit do
       local open = not TERMINAL[inv.state]
       if open and NOW >= inv._x then
         inv.state = 'EXPIRED'
-        json = public_json(inv)
+        json = encode_without(inv, '_x', '_rev')
         open = false
       end
       if (open or not IN.pendingOnly) and #out < IN.limit then

@@ -56,7 +56,7 @@ if IN.create then
   c = IN.create
   c.createdAt = NOW_ISO
   c._x = NOW + CONF_TTL
-  redis.call('HSET', k_conf(cid), 'doc', public_json(c), 'x', int(c._x))
+  redis.call('HSET', k_conf(cid), 'doc', encode_without(c, '_x', '_ended'), 'x', int(c._x))
   save_participant(cid, { userId = actor.userId, name = actor.name, avatarUrl = actor.avatarUrl,
     status = 'CONNECTED', permissions = ALL_PERMISSIONS })
 end
@@ -97,4 +97,4 @@ end
 
 persist(cid, c, true)
 c.expiresAt = iso(c._x)
-return ok(public_json(c), unpack(items))
+return ok(encode_without(c, '_x', '_ended'), unpack(items))

@@ -75,16 +75,15 @@ end
 
 local NOW_ISO = iso(NOW)
 
--- A document without its internal fields (named '_…'), encoded. The fields are put back, so the
--- table stays usable; no copy is made.
-local function public_json(t)
-  local hidden = {}
-  for k, v in pairs(t) do
-    if string.byte(k, 1) == 95 then hidden[k] = v end
-  end
-  for k in pairs(hidden) do t[k] = nil end
+-- A document encoded without its internal fields (named '_…', at most two, given here): they are
+-- put back afterwards, so the table stays usable and no copy is made.
+local function encode_without(t, a, b)
+  local va, vb = t[a], b and t[b]
+  t[a] = nil
+  if b then t[b] = nil end
   local json = cjson.encode(t)
-  for k, v in pairs(hidden) do t[k] = v end
+  t[a] = va
+  if b then t[b] = vb end
   return json
 end
 
@@ -147,11 +146,10 @@ end
 
 -- The conference as clients see it, with its participants.
 local function conf_view(cid, c)
-  local hidden_x, hidden_ended = c._x, c._ended
-  c._x, c._ended = nil, nil
   local v = {}
-  for k, value in pairs(c) do v[k] = value end
-  c._x, c._ended = hidden_x, hidden_ended
+  for k, value in pairs(c) do
+    if string.byte(k, 1) ~= 95 then v[k] = value end
+  end
   v.expiresAt = iso(c._x)
   v.state = has_ended(c) and 'ENDED' or 'ACTIVE'
   if c._ended then v.endedAt = iso(c._ended) end
@@ -194,10 +192,14 @@ end
 -- invitation id and state beside the JSON, so the gateway routes events without parsing them:
 --   announcement "<shard> <stream id> <type> <invitationId|-> <state|-> <event JSON>"
 -- Returns the event id.
+local function cloud_event(id, cid, type, time, subject, data_json)
+  return '{"specversion":"1.0","id":"' .. id .. '","source":"/conferences/' .. cid .. '","type":"' .. type
+    .. '","time":"' .. time .. '","subject":"' .. subject .. '","data":' .. data_json .. '}'
+end
+
 local function emit(cid, type, subject, data_json, iid, state)
   local id = next_event_id(cid)
-  local body = '{"specversion":"1.0","id":"' .. id .. '","source":"/conferences/' .. cid .. '","type":"' .. type
-    .. '","time":"' .. NOW_ISO .. '","subject":"' .. subject .. '","data":' .. data_json .. '}'
+  local body = cloud_event(id, cid, type, NOW_ISO, subject, data_json)
   iid = iid or '-'
   state = state or '-'
   local stream = k_user('ev', subject)
@@ -214,10 +216,7 @@ end
 -- participant.* goes to everyone still in the conference (invited or connected) and to the
 -- participant the change is about.
 local function broadcast_participant(cid, type, p)
-  local o = p._o
-  p._o = nil
-  local data = '{"conferenceId":"' .. cid .. '","participant":' .. cjson.encode(p) .. '}'
-  p._o = o
+  local data = '{"conferenceId":"' .. cid .. '","participant":' .. encode_without(p, '_o') .. '}'
   for _, q in ipairs(all_participants(cid)) do
     if q.status == 'CONNECTED' or q.status == 'RESERVED' or q.userId == p.userId then
       emit(cid, type, q.userId, data)
@@ -245,11 +244,8 @@ end
 
 -- Stores an invitation; returns its JSON, ready for events and replies.
 local function save_inv(cid, inv)
-  local x, rev = inv._x, inv._rev
-  inv._x, inv._rev = nil, nil
-  local json = cjson.encode(inv)
-  inv._x, inv._rev = x, rev
-  redis.call('HSET', k_invs(cid), inv.invitationId, json, inv.invitationId .. ':x', int(x))
+  local json = encode_without(inv, '_x', '_rev')
+  redis.call('HSET', k_invs(cid), inv.invitationId, json, inv.invitationId .. ':x', int(inv._x))
   return json
 end
 

@@ -7,7 +7,6 @@ import java.util.List;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-
 import dev.beckon.store.ConferenceQueries;
 import dev.beckon.store.RedisScripts;
 import dev.beckon.store.Shards;
@@ -27,7 +26,7 @@ public class EventLog {
 
     /** Replayed events go out oldest first; within a shard, in stream order. */
     static final Comparator<StreamEvent> TIME_ORDER = Comparator
-            .comparingLong((StreamEvent e) -> Long.parseLong(e.streamId().substring(0, e.streamId().indexOf('-'))))
+            .comparingLong((StreamEvent e) -> StreamPosition.millisOf(e.streamId()))
             .thenComparingInt(StreamEvent::shard)
             .thenComparing(StreamEvent::streamId, StreamPosition::compare);
 
@@ -36,7 +35,6 @@ public class EventLog {
 
     @Inject
     ConferenceQueries queries;
-
 
     /** A new session's start: the current position in every shard and the calls still ringing. */
     public record Start(StreamPosition position, List<StreamEvent> ringing) {

@@ -18,7 +18,6 @@ import org.jboss.logging.Logger;
 import dev.beckon.config.BeckonConfig;
 import dev.beckon.metrics.BeckonMetrics;
 import dev.beckon.store.ConferenceStore;
-import dev.beckon.store.Shards;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Context;
@@ -47,7 +46,6 @@ public class GatewaySessions implements UserChannels.Listener {
 
     @Inject
     ConferenceStore store;
-
 
     @Inject
     Vertx vertx;
@@ -97,7 +95,7 @@ public class GatewaySessions implements UserChannels.Listener {
                 .chain(() -> resumeFrom != null
                         ? log.since(userId, resumeFrom)
                         : log.start(userId).map(start -> {
-                            session.run(() -> copy(start.position(), position));
+                            session.run(() -> position.setAll(start.position()));
                             return start.ringing();
                         }))
                 .subscribe().with(
@@ -107,12 +105,6 @@ public class GatewaySessions implements UserChannels.Listener {
                             session.run(session::close);
                         });
         return session;
-    }
-
-    private static void copy(StreamPosition from, StreamPosition to) {
-        for (int shard = 0; shard < Shards.COUNT; shard++) {
-            to.set(shard, from.of(shard));
-        }
     }
 
     @Override
@@ -148,19 +140,13 @@ public class GatewaySessions implements UserChannels.Listener {
             for (Session session : sessions) {
                 session.run(() -> {
                     long epoch = session.holdForCatchUp();
-                    StreamPosition from = snapshot(session.position());
+                    StreamPosition from = session.position().copy();
                     log.since(session.userId, from).subscribe().with(
                             missed -> session.run(() -> session.catchUp(missed, epoch)),
                             failure -> session.run(session::close));
                 });
             }
         }
-    }
-
-    private static StreamPosition snapshot(StreamPosition position) {
-        StreamPosition copy = new StreamPosition();
-        copy(position, copy);
-        return copy;
     }
 
     private void ring(String invitationId, String userId) {

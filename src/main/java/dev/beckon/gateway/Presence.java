@@ -44,27 +44,37 @@ public class Presence {
         return update(userId, "add", List.of()).map(count -> new State(count > 0, count.intValue()));
     }
 
+    /** Several users' states in one round trip against a single Redis (in parallel on a cluster). */
     public Uni<Map<String, State>> of(List<String> userIds) {
-        List<Uni<State>> lookups = new ArrayList<>(userIds.size());
+        List<RedisScripts.Call> lookups = new ArrayList<>(userIds.size());
         for (String userId : userIds) {
-            lookups.add(of(userId));
+            lookups.add(new RedisScripts.Call(key(userId), arguments("add", List.of())));
         }
-        return Uni.join().all(lookups).andFailFast().map(states -> {
+        return scripts.runEach(Script.PRESENCE, lookups).map(counts -> {
             Map<String, State> byUser = new LinkedHashMap<>();
             for (int i = 0; i < userIds.size(); i++) {
-                byUser.put(userIds.get(i), states.get(i));
+                long count = counts.get(i).toLong();
+                byUser.put(userIds.get(i), new State(count > 0, (int) count));
             }
             return byUser;
         });
     }
 
     private Uni<Long> update(String userId, String action, List<String> sessionIds) {
+        return scripts.run(Script.PRESENCE, key(userId), arguments(action, sessionIds)).map(reply -> reply.toLong());
+    }
+
+    private static String key(String userId) {
+        return "bk:pr:{" + userId + "}";
+    }
+
+    private static String[] arguments(String action, List<String> sessionIds) {
         String[] args = new String[2 + sessionIds.size()];
         args[0] = Long.toString(LEASE.toMillis());
         args[1] = action;
         for (int i = 0; i < sessionIds.size(); i++) {
             args[2 + i] = sessionIds.get(i);
         }
-        return scripts.run(Script.PRESENCE, "bk:pr:{" + userId + "}", args).map(reply -> reply.toLong());
+        return args;
     }
 }

@@ -99,12 +99,9 @@ final class Session {
             return;
         }
         deliver(event);
-        // a stream id starts with the Redis time of the state change, in ms
-        int dash = event.streamId() == null ? -1 : event.streamId().indexOf('-');
-        if (dash > 0) {
-            long changedAt = Long.parseLong(event.streamId(), 0, dash, 10);
-            metrics.delivered(Duration.ofMillis(Math.max(0, System.currentTimeMillis() - changedAt)));
-        }
+        // a live event always has a stream id, which starts with the Redis time of the state change
+        long sinceChange = System.currentTimeMillis() - StreamPosition.millisOf(event.streamId());
+        metrics.delivered(Duration.ofMillis(Math.max(0, sinceChange)));
     }
 
     /**
@@ -171,10 +168,6 @@ final class Session {
         if (held == null) {
             write(":\n\n");
         }
-    }
-
-    boolean isClosed() {
-        return closed;
     }
 
     private void deliver(StreamEvent event) {

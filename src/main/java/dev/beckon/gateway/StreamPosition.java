@@ -32,6 +32,17 @@ final class StreamPosition {
         last[shard] = streamId;
     }
 
+    /** Takes over where {@code other} stands in every shard. */
+    void setAll(StreamPosition other) {
+        System.arraycopy(other.last, 0, last, 0, Shards.COUNT);
+    }
+
+    StreamPosition copy() {
+        StreamPosition copy = new StreamPosition();
+        copy.setAll(this);
+        return copy;
+    }
+
     String encode() {
         StringBuilder id = new StringBuilder();
         for (int shard = 0; shard < Shards.COUNT; shard++) {
@@ -70,9 +81,17 @@ final class StreamPosition {
 
     /** Orders Redis stream ids ({@code <ms>-<seq>}). */
     static int compare(String a, String b) {
-        int da = a.indexOf('-'), db = b.indexOf('-');
-        int byMs = Long.compare(Long.parseLong(a, 0, da, 10), Long.parseLong(b, 0, db, 10));
-        return byMs != 0 ? byMs : Long.compare(Long.parseLong(a, da + 1, a.length(), 10), Long.parseLong(b, db + 1, b.length(), 10));
+        int byMs = Long.compare(millisOf(a), millisOf(b));
+        return byMs != 0 ? byMs : Long.compare(sequenceOf(a), sequenceOf(b));
+    }
+
+    /** The time part of a stream id: when Redis appended the entry, in epoch ms. */
+    static long millisOf(String streamId) {
+        return Long.parseLong(streamId, 0, streamId.indexOf('-'), 10);
+    }
+
+    private static long sequenceOf(String streamId) {
+        return Long.parseLong(streamId, streamId.indexOf('-') + 1, streamId.length(), 10);
     }
 
     private static boolean isStreamId(String id) {

@@ -71,6 +71,15 @@ public class UserChannels {
     private volatile long lastPong;
     private long backoffMs = 50;
     private long pingTimer = -1;
+    /** Channels resubscribed after a reconnect whose confirmation has not arrived yet. */
+    private final Set<String> awaitingResubscribe = new HashSet<>();
+    /**
+     * Against Redis Cluster, pub/sub runs on a plain connection to one node (a PUBLISH on any node
+     * reaches every node's subscribers); each reconnect tries the next node, so losing one node
+     * costs a reconnect, not the stream.
+     */
+    private Redis nodeClient;
+    private int nextNode;
 
     /** A channel this gateway wants, and who waits for Redis to confirm it. */
     private static final class Subscription {
@@ -93,10 +102,6 @@ public class UserChannels {
         if (current != null) {
             current.close().subscribe().with(v -> { }, f -> { });
         }
-    }
-
-    boolean isConnected() {
-        return connection != null;
     }
 
     /** Subscribes to a user's channel; completes once Redis has confirmed it (at once if it had). */
@@ -135,14 +140,6 @@ public class UserChannels {
             listener.resubscribed();
         }
     }
-
-    /**
-     * Against Redis Cluster, pub/sub runs on a plain connection to one node (a PUBLISH on any node
-     * reaches every node's subscribers); each reconnect tries the next node, so losing one node
-     * costs a reconnect, not the stream.
-     */
-    private Redis nodeClient;
-    private int nextNode;
 
     private Uni<RedisConnection> open() {
         if (!topology.clustered()) {
@@ -183,8 +180,6 @@ public class UserChannels {
         synchronized (channels) {
             channels.values().forEach(s -> s.confirmed = false);
             wanted = new ArrayList<>(channels.keySet());
-        }
-        synchronized (channels) {
             awaitingResubscribe.clear();
             awaitingResubscribe.addAll(wanted);
         }
@@ -198,9 +193,6 @@ public class UserChannels {
         }
         schedulePing(conn);
     }
-
-    /** Channels resubscribed after a reconnect whose confirmation has not arrived yet. */
-    private final Set<String> awaitingResubscribe = new HashSet<>();
 
     private void received(Response message) {
         if (message == null || message.size() < 2) {

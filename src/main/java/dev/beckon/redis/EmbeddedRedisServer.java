@@ -1,13 +1,18 @@
 package dev.beckon.redis;
 
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
 import java.io.File;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -93,7 +98,7 @@ public final class EmbeddedRedisServer {
      * Shuts the server down the way an operator restarts one that persists (its data saved to
      * disk), waits {@code downFor}, and starts it again on the same port with that data.
      */
-    public void restartKeepingData(java.time.Duration downFor) {
+    public void restartKeepingData(Duration downFor) {
         try {
             call("SHUTDOWN", "SAVE");
         } catch (IllegalStateException expected) {
@@ -137,42 +142,25 @@ public final class EmbeddedRedisServer {
      * a Long, a List of replies, or null. An error reply is thrown as IllegalStateException.
      */
     public Object call(String... args) {
-        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
-            socket.setSoTimeout(10_000);
-            var out = new java.io.BufferedOutputStream(socket.getOutputStream());
-            out.write(("*" + args.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
-            for (String arg : args) {
-                byte[] bytes = arg.getBytes(StandardCharsets.UTF_8);
-                out.write(("$" + bytes.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
-                out.write(bytes);
-                out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
-            }
-            out.flush();
-            return read(new java.io.DataInputStream(new java.io.BufferedInputStream(socket.getInputStream())));
-        } catch (IOException e) {
-            throw new IllegalStateException("Redis on port " + port + " did not answer: " + e.getMessage(), e);
+        Object reply = callAll(List.<String[]>of(args)).get(0);
+        if (reply instanceof IllegalStateException error) {
+            throw error;
         }
+        return reply;
     }
 
     /** Sends many commands pipelined on one connection; returns their replies in order (errors as exceptions in place). */
     public List<Object> callAll(List<String[]> commands) {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
             socket.setSoTimeout(30_000);
-            var out = new java.io.BufferedOutputStream(socket.getOutputStream(), 1 << 16);
-            var in = new java.io.DataInputStream(new java.io.BufferedInputStream(socket.getInputStream(), 1 << 16));
+            var out = new BufferedOutputStream(socket.getOutputStream(), 1 << 16);
+            var in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 1 << 16));
             List<Object> replies = new ArrayList<>(commands.size());
             int sent = 0;
             while (replies.size() < commands.size()) {
                 // at most a few thousand in flight, so neither side's buffers fill up
                 while (sent < commands.size() && sent - replies.size() < 2000) {
-                    String[] args = commands.get(sent++);
-                    out.write(("*" + args.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
-                    for (String arg : args) {
-                        byte[] bytes = arg.getBytes(StandardCharsets.UTF_8);
-                        out.write(("$" + bytes.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
-                        out.write(bytes);
-                        out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
-                    }
+                    write(out, commands.get(sent++));
                 }
                 out.flush();
                 try {
@@ -187,7 +175,17 @@ public final class EmbeddedRedisServer {
         }
     }
 
-    private static Object read(java.io.DataInputStream in) throws IOException {
+    private static void write(OutputStream out, String[] command) throws IOException {
+        out.write(("*" + command.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        for (String arg : command) {
+            byte[] bytes = arg.getBytes(StandardCharsets.UTF_8);
+            out.write(("$" + bytes.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(bytes);
+            out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+        }
+    }
+
+    private static Object read(DataInputStream in) throws IOException {
         int type = in.read();
         String line = readLine(in);
         switch (type) {
@@ -223,7 +221,7 @@ public final class EmbeddedRedisServer {
         }
     }
 
-    private static String readLine(java.io.DataInputStream in) throws IOException {
+    private static String readLine(DataInputStream in) throws IOException {
         StringBuilder line = new StringBuilder();
         int c;
         while ((c = in.read()) != '\r') {

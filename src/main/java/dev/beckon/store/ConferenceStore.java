@@ -1,5 +1,6 @@
 package dev.beckon.store;
 
+import java.io.UncheckedIOException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +20,7 @@ import dev.beckon.auth.Actor;
 import dev.beckon.config.BeckonConfig;
 import dev.beckon.metrics.BeckonMetrics;
 import dev.beckon.model.Conference;
+import dev.beckon.model.ConferenceSettings;
 import dev.beckon.model.Invitation;
 import dev.beckon.model.Invitee;
 import io.smallrye.mutiny.Uni;
@@ -67,7 +69,7 @@ public class ConferenceStore {
 
     /** The conference document fixed at creation. */
     public record NewConference(String conferenceId, String alias, String ownerId, String callType, boolean isProtected,
-            String message, String roomUrl, dev.beckon.model.ConferenceSettings settings) {
+            String message, String roomUrl, ConferenceSettings settings) {
     }
 
     public Uni<Invited> create(NewConference conference, Actor owner, List<Invitee> invitees) {
@@ -193,12 +195,7 @@ public class ConferenceStore {
 
     /** Runs a read-only state machine script in every shard (one batch against a single Redis). */
     Uni<List<List<String>>> runInEveryShard(Script script, ObjectNode input) {
-        String json;
-        try {
-            json = mapper.writeValueAsString(input);
-        } catch (JsonProcessingException e) {
-            return Uni.createFrom().failure(e);
-        }
+        String json = json(input);
         List<RedisScripts.Call> calls = new ArrayList<>(Shards.COUNT);
         for (int shard = 0; shard < Shards.COUNT; shard++) {
             calls.add(new RedisScripts.Call(Shards.prefix(shard), arguments(json, shard)));
@@ -207,13 +204,7 @@ public class ConferenceStore {
     }
 
     Uni<List<String>> run(Script script, int shard, ObjectNode input) {
-        String json;
-        try {
-            json = mapper.writeValueAsString(input);
-        } catch (JsonProcessingException e) {
-            return Uni.createFrom().failure(e);
-        }
-        return scripts.run(script, Shards.prefix(shard), arguments(json, shard)).map(this::items);
+        return scripts.run(script, Shards.prefix(shard), arguments(json(input), shard)).map(this::items);
     }
 
     /** Counts what the step did, then hands over its items or throws its error. */
@@ -221,6 +212,15 @@ public class ConferenceStore {
         ScriptReply reply = ScriptReply.of(response);
         metrics.transitions(reply.transitions());
         return reply.itemsOrThrow();
+    }
+
+    private String json(ObjectNode input) {
+        try {
+            return mapper.writeValueAsString(input);
+        } catch (JsonProcessingException e) {
+            // a tree of plain values always serialises
+            throw new UncheckedIOException(e);
+        }
     }
 
     private String[] arguments(String json, int shard) {

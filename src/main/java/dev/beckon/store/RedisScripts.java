@@ -101,7 +101,7 @@ public class RedisScripts {
             for (Call call : calls) {
                 batch.add(call(Command.EVALSHA, loaded.sha, call.key(), call.args()));
             }
-            return batch(batch).onFailure(RedisScripts::isNoScript).recoverWithUni(() -> runEachSeparately(script, calls));
+            return sendTogether(batch).onFailure(RedisScripts::isNoScript).recoverWithUni(() -> runEachSeparately(script, calls));
         }
         return runEachSeparately(script, calls);
     }
@@ -117,7 +117,7 @@ public class RedisScripts {
     /** Sends commands that touch different slots: as one batch against a single Redis, else in parallel. */
     public Uni<List<Response>> sendEach(List<Request> requests) {
         if (!clustered) {
-            return batch(requests);
+            return sendTogether(requests);
         }
         List<Uni<Response>> calls = new ArrayList<>(requests.size());
         for (Request request : requests) {
@@ -126,7 +126,11 @@ public class RedisScripts {
         return Uni.join().all(calls).andFailFast();
     }
 
-    private Uni<List<Response>> batch(List<Request> requests) {
+    /**
+     * Sends commands in one round trip, in order: commands of one key (so of one slot), or any
+     * commands against a single Redis.
+     */
+    public Uni<List<Response>> sendTogether(List<Request> requests) {
         return redis.batch(requests)
                 .ifNoItem().after(config.redis().timeout()).fail()
                 .onFailure(t -> !isNoScript(t)).transform(RedisScripts::toApiFailure);
@@ -148,7 +152,7 @@ public class RedisScripts {
      * Errors that describe the server's or the connection's state, not the command: retrying later
      * is the remedy. CONNECTION_CLOSED is the client's own, for requests cut off with their connection.
      */
-    private static final java.util.List<String> TRANSIENT = java.util.List.of("LOADING", "BUSY", "MASTERDOWN", "READONLY",
+    private static final List<String> TRANSIENT = List.of("LOADING", "BUSY", "MASTERDOWN", "READONLY",
             "OOM", "CLUSTERDOWN", "TRYAGAIN", "NOREPLICAS", "MISCONF", "CONNECTION_CLOSED", "ILLEGAL_STATE");
 
     private static Throwable toApiFailure(Throwable t) {

@@ -6,6 +6,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -285,12 +286,11 @@ public class WebhookDispatcher {
                 .put("lastError", delivery.lastError)
                 .put("failedAt", Instant.now().toString());
         record.put("event", delivery.body != null ? delivery.body : delivery.event);
-        redis.send(Request.cmd(Command.LPUSH).arg(DEAD_LETTERS).arg(record.toString()))
-                .chain(size -> {
-                    deadLetterSize.set(Math.min(size.toLong(), DEAD_LETTERS_KEPT));
-                    return redis.send(Request.cmd(Command.LTRIM).arg(DEAD_LETTERS).arg(0).arg(DEAD_LETTERS_KEPT - 1));
-                })
-                .chain(() -> redis.send(Request.cmd(Command.PEXPIRE).arg(DEAD_LETTERS).arg(DEAD_LETTER_TTL.toMillis())))
+        redis.sendTogether(List.of(
+                        Request.cmd(Command.LPUSH).arg(DEAD_LETTERS).arg(record.toString()),
+                        Request.cmd(Command.LTRIM).arg(DEAD_LETTERS).arg(0).arg(DEAD_LETTERS_KEPT - 1),
+                        Request.cmd(Command.PEXPIRE).arg(DEAD_LETTERS).arg(DEAD_LETTER_TTL.toMillis())))
+                .invoke(replies -> deadLetterSize.set(Math.min(replies.get(0).toLong(), DEAD_LETTERS_KEPT)))
                 .chain(() -> finish(delivery))
                 .subscribe().with(ok -> { }, f -> LOG.warnf("Could not record dead letter %s: %s", delivery.id, f.getMessage()));
     }
@@ -298,8 +298,8 @@ public class WebhookDispatcher {
     /** Done with an entry, delivered or dead-lettered: acknowledged and removed from the outbox. */
     private Uni<Void> finish(Delivery delivery) {
         String key = Shards.webhookOutbox(delivery.shard);
-        return redis.send(Request.cmd(Command.XACK).arg(key).arg(GROUP).arg(delivery.entryId))
-                .chain(() -> redis.send(Request.cmd(Command.XDEL).arg(key).arg(delivery.entryId)))
+        return redis.sendTogether(List.of(Request.cmd(Command.XACK).arg(key).arg(GROUP).arg(delivery.entryId),
+                        Request.cmd(Command.XDEL).arg(key).arg(delivery.entryId)))
                 .eventually(() -> inFlight.remove(delivery.shard + "/" + delivery.entryId))
                 .replaceWithVoid();
     }
@@ -321,10 +321,5 @@ public class WebhookDispatcher {
         }
         redis.send(Request.cmd(Command.LLEN).arg(DEAD_LETTERS))
                 .subscribe().with(size -> deadLetterSize.set(size.toLong()), f -> { });
-    }
-
-    /** Entries this instance is delivering now (for metrics and tests). */
-    public int inFlight() {
-        return inFlight.size();
     }
 }

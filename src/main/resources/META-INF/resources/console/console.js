@@ -65,15 +65,20 @@ async function call(name, body) {
     throw error;
   }
   const text = await response.text();
-  let json = null;
-  try { json = text ? JSON.parse(text) : null; } catch (notJson) { /* reported below */ }
   if (!response.ok) {
-    const error = new ApiError(response.status, json?.error ?? 'http_' + response.status,
-      json?.message ?? (text || response.statusText), json?.state, response.headers.get('Retry-After'));
+    const error = errorOf(response, text);
     reportError(name, error);
     throw error;
   }
-  return json;
+  return text ? JSON.parse(text) : null;
+}
+
+/** Beckon's error JSON ({error, message, state?}) as an ApiError; any other body as its text. */
+function errorOf(response, text) {
+  let json = null;
+  try { json = JSON.parse(text); } catch (notJson) { /* not Beckon's error format */ }
+  return new ApiError(response.status, json?.error ?? 'http_' + response.status,
+    json?.message ?? (text || response.statusText), json?.state, response.headers.get('Retry-After'));
 }
 
 function reportError(what, error) {
@@ -108,11 +113,7 @@ async function devToken(userId, name, picture) {
       'This Beckon has no development token helper (it runs in production): paste a token your backend signed for this user.');
   }
   const text = await response.text();
-  if (!response.ok) {
-    let json = null;
-    try { json = JSON.parse(text); } catch (notJson) { /* below */ }
-    throw new ApiError(response.status, json?.error ?? 'http_' + response.status, json?.message ?? text);
-  }
+  if (!response.ok) throw errorOf(response, text);
   return text.trim();
 }
 

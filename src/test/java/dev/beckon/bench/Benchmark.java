@@ -4,7 +4,6 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,7 +14,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 
-import dev.beckon.auth.Pem;
 import dev.beckon.redis.EmbeddedRedisServer;
 import dev.beckon.support.ServiceProcess;
 import dev.beckon.support.Tokens;
@@ -182,18 +180,9 @@ public final class Benchmark {
         if (!Files.exists(jar)) {
             throw new IllegalStateException("No " + jar + ": run ./mvnw -Pbench verify (it packages first)");
         }
-        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-        generator.initialize(2048);
-        Path key = Files.createTempFile("beckon-bench-key", ".pem");
-        Files.writeString(key, Pem.writePrivateKey(generator.generateKeyPair().getPrivate()));
-        key.toFile().deleteOnExit();
-        Map<String, String> env = Map.of(
-                "QUARKUS_REDIS_HOSTS", redis.uri(),
-                "MP_JWT_VERIFY_PUBLICKEY_LOCATION", Path.of("target/test-classes/keys/app-public.pem").toAbsolutePath().toString(),
-                "MP_JWT_VERIFY_ISSUER", Tokens.ISSUER,
-                "BECKON_TOKEN_KEY_LOCATION", key.toString(),
-                // the limiter still runs on every invite, but the load generator's few users must not hit it
-                "BECKON_RATE_LIMIT_INVITES_PER_MINUTE", "100000000");
+        Map<String, String> env = ServiceProcess.productionSettings(redis.uri());
+        // the limiter still runs on every invite, but the load generator's few users must not hit it
+        env.put("BECKON_RATE_LIMIT_INVITES_PER_MINUTE", "100000000");
         List<String> jvm = Arrays.stream(JVM.split(" ")).filter(s -> !s.isBlank()).toList();
         return ServiceProcess.start(jar, EmbeddedRedisServer.freePort(), env, jvm);
     }

@@ -1,18 +1,18 @@
 package dev.beckon.bench;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPairGenerator;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
-import dev.beckon.auth.Pem;
 import dev.beckon.redis.EmbeddedRedisServer;
 import dev.beckon.support.ServiceProcess;
 import dev.beckon.support.Tokens;
@@ -43,10 +43,7 @@ public final class StartupTime {
     }
 
     private static void measure(String what, List<String> command, EmbeddedRedisServer redis) throws Exception {
-        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-        generator.initialize(2048);
-        Path key = Files.createTempFile("beckon-startup-key", ".pem");
-        Files.writeString(key, Pem.writePrivateKey(generator.generateKeyPair().getPrivate()));
+        Map<String, String> settings = ServiceProcess.productionSettings(redis.uri());
         String token = Tokens.user("startup");
         HttpClient http = HttpClient.newHttpClient();
         List<Long> firstCall = new ArrayList<>();
@@ -57,10 +54,7 @@ public final class StartupTime {
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD);
             builder.environment().put("QUARKUS_HTTP_HOST", "127.0.0.1");
             builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
-            builder.environment().put("QUARKUS_REDIS_HOSTS", redis.uri());
-            builder.environment().put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", Path.of("target/test-classes/keys/app-public.pem").toAbsolutePath().toString());
-            builder.environment().put("MP_JWT_VERIFY_ISSUER", Tokens.ISSUER);
-            builder.environment().put("BECKON_TOKEN_KEY_LOCATION", key.toString());
+            builder.environment().putAll(settings);
             long begin = System.nanoTime();
             Process process = builder.start();
             HttpRequest call = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/listInvitations"))
@@ -71,7 +65,7 @@ public final class StartupTime {
                     if (http.send(call, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
                         break;
                     }
-                } catch (java.io.IOException notYet) {
+                } catch (IOException notYet) {
                     // not listening yet
                 }
                 if (!process.isAlive()) {

@@ -4,13 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.KeyPairGenerator;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,12 +17,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import dev.beckon.auth.Pem;
 import dev.beckon.redis.EmbeddedRedisServer;
-import dev.beckon.store.Shards;
 import dev.beckon.support.AsyncApi;
+import dev.beckon.support.Pause;
+import dev.beckon.support.RedisInspector;
 import dev.beckon.support.ServiceProcess;
 import dev.beckon.support.SseClient;
 import dev.beckon.support.Tokens;
@@ -39,23 +33,13 @@ import dev.beckon.support.Tokens;
  */
 class GatewayRestartIT {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static EmbeddedRedisServer redis;
     private static Map<String, String> env;
 
     @BeforeAll
     static void backingServices() throws Exception {
         redis = new EmbeddedRedisServer(EmbeddedRedisServer.freePort()).start();
-        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-        generator.initialize(2048);
-        Path key = Files.createTempFile("beckon-it-key", ".pem");
-        Files.writeString(key, Pem.writePrivateKey(generator.generateKeyPair().getPrivate()));
-        key.toFile().deleteOnExit();
-        env = Map.of(
-                "QUARKUS_REDIS_HOSTS", redis.uri(),
-                "MP_JWT_VERIFY_PUBLICKEY_LOCATION", Path.of("target/test-classes/keys/app-public.pem").toAbsolutePath().toString(),
-                "MP_JWT_VERIFY_ISSUER", Tokens.ISSUER,
-                "BECKON_TOKEN_KEY_LOCATION", key.toString());
+        env = ServiceProcess.productionSettings(redis.uri());
     }
 
     @AfterAll
@@ -91,13 +75,13 @@ class GatewayRestartIT {
                             "{\"participants\":[{\"userId\":\"" + bob + "\"}]}").join();
                     assertEquals(200, created.statusCode(), created.body());
                     if (n % 3 == 0) {
-                        api.post(Tokens.user(caller), "cancel", "{\"invitationId\":\"" + invitationId(created.body()) + "\"}").join();
+                        api.post(Tokens.user(caller), "cancel", "{\"invitationId\":\"" + AsyncApi.firstInvitationId(created.body()) + "\"}").join();
                     }
-                    sleep(15);
+                    Pause.sleep(15);
                 }
             });
             callers.start();
-            sleep(1_500);
+            Pause.sleep(1_500);
 
             gateway.kill();
             List<SseClient.Event> phoneBefore = phone.received();
@@ -105,15 +89,15 @@ class GatewayRestartIT {
             String phoneResume = phone.lastEventId(), laptopResume = laptop.lastEventId();
             phone.close();
             laptop.close();
-            sleep(1_000); // calls keep coming while no gateway runs
+            Pause.sleep(1_000); // calls keep coming while no gateway runs
 
             try (ServiceProcess restarted = start("gateway", gatewayPort)) {
                 SseClient phoneAgain = SseClient.connect(restarted.baseUrl(), bobToken, phoneResume);
                 SseClient laptopAgain = SseClient.connect(restarted.baseUrl(), bobToken, laptopResume);
-                sleep(1_500);
+                Pause.sleep(1_500);
                 calling.set(false);
                 callers.join();
-                sleep(1_000);
+                Pause.sleep(1_000);
 
                 Set<String> log = eventIds(bob);
                 assertTrue(log.size() > 20, "enough traffic: " + log.size());
@@ -135,34 +119,9 @@ class GatewayRestartIT {
     }
 
     /** The ids of every event in the user's streams. */
-    private static Set<String> eventIds(String userId) throws Exception {
+    private static Set<String> eventIds(String userId) {
         Set<String> ids = new HashSet<>();
-        for (int shard = 0; shard < Shards.COUNT; shard++) {
-            for (Object entry : (List<?>) redis.call("XRANGE", Shards.eventStream(shard, userId), "-", "+")) {
-                List<?> fields = (List<?>) ((List<?>) entry).get(1);
-                for (int f = 0; f + 1 < fields.size(); f += 2) {
-                    if ("e".equals(fields.get(f))) {
-                        ids.add(JSON.readTree((String) fields.get(f + 1)).get("id").asText());
-                    }
-                }
-            }
-        }
+        RedisInspector.events(redis, userId).forEach(event -> ids.add(event.get("id").asText()));
         return ids;
-    }
-
-    private static String invitationId(String body) {
-        try {
-            return JSON.readTree(body).at("/invitations/0/invitationId").asText();
-        } catch (Exception e) {
-            throw new IllegalStateException(body, e);
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

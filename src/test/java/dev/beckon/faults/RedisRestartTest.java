@@ -1,8 +1,9 @@
 package dev.beckon.faults;
 
-import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import static io.restassured.RestAssured.given;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -17,10 +18,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import dev.beckon.support.AsyncApi;
 import dev.beckon.support.BackingServices;
+import dev.beckon.support.Pause;
 import dev.beckon.support.RedisInspector;
 import dev.beckon.support.SseClient;
 import dev.beckon.support.Tokens;
@@ -37,7 +37,6 @@ import io.quarkus.test.junit.QuarkusTest;
 @WithTestResource(BackingServices.class)
 class RedisRestartTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
     void anOutageIs503AndNothingIsLostOrDoubledAfterIt() throws Exception {
@@ -60,10 +59,10 @@ class RedisRestartTest {
                             "{\"participants\":[{\"userId\":\"" + callee + "\"}]}").join();
                     count(statuses, created.statusCode());
                     if (created.statusCode() != 200) {
-                        sleep(20);
+                        Pause.sleep(20);
                         continue;
                     }
-                    String invitationId = invitationId(created.body());
+                    String invitationId = AsyncApi.firstInvitationId(created.body());
                     invitations.add(new String[] { invitationId, callee });
                     HttpResponse<String> ended = n % 2 == 0
                             ? api.post(Tokens.user(callee), "respond", "{\"invitationId\":\"" + invitationId + "\",\"action\":\"accept\"}").join()
@@ -72,7 +71,7 @@ class RedisRestartTest {
                 }
             });
             traffic.start();
-            sleep(1_000);
+            Pause.sleep(1_000);
 
             Thread outage = new Thread(() -> BackingServices.redis().restartKeepingData(Duration.ofSeconds(2)));
             outage.start();
@@ -98,7 +97,7 @@ class RedisRestartTest {
             HttpResponse<String> created = api.post(Tokens.user(last), "createConference",
                     "{\"participants\":[{\"userId\":\"" + alice + "\"}]}").join();
             assertEquals(200, created.statusCode(), created.body());
-            alicePhone.await("invitation.received", invitationId(created.body()));
+            alicePhone.await("invitation.received", AsyncApi.firstInvitationId(created.body()));
         }
 
         assertTrue(statuses.getOrDefault(503, new AtomicInteger()).get() > 0, "the outage was felt: " + statuses);
@@ -140,21 +139,5 @@ class RedisRestartTest {
 
     private static void count(Map<Integer, AtomicInteger> statuses, int status) {
         statuses.computeIfAbsent(status, s -> new AtomicInteger()).incrementAndGet();
-    }
-
-    private static String invitationId(String body) {
-        try {
-            return JSON.readTree(body).at("/invitations/0/invitationId").asText();
-        } catch (Exception e) {
-            throw new IllegalStateException(body, e);
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -1,12 +1,13 @@
 package dev.beckon.gateway;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import static dev.beckon.support.Api.cancel;
 import static dev.beckon.support.Api.conference;
 import static dev.beckon.support.Api.invitationOf;
 import static dev.beckon.support.Api.respond;
 import static dev.beckon.support.Api.unique;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,6 +16,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import dev.beckon.support.BackingServices;
+import dev.beckon.support.Pause;
 import dev.beckon.support.RedisInspector;
 import dev.beckon.support.SseClient;
 import dev.beckon.support.Tokens;
@@ -49,7 +51,7 @@ class ReplayTest {
                 phone.await("invitation.received", invitationId);
             }
             phone.await("invitation.declined", missed.get(0));
-            sleep(300);
+            Pause.sleep(300);
             assertTrue(phone.received("invitation.received", before).isEmpty(), "nothing from before the id is replayed");
             for (String invitationId : missed) {
                 assertEquals(1, phone.received("invitation.received", invitationId).size(), "each event once");
@@ -62,10 +64,7 @@ class ReplayTest {
     @Test
     void aRingingInvitationThatEndedWhileAwayIsFollowedByItsEnd() {
         String alice = unique("alice"), bob = unique("bob");
-        String resumeFrom;
-        try (SseClient phone = SseClient.connect(Tokens.user(bob))) {
-            resumeFrom = phone.lastEventId();
-        }
+        String resumeFrom = SseClient.positionNow(Tokens.user(bob));
         String invitationId = invitationOf(conference(alice, bob), bob);
         cancel(alice, invitationId).then().statusCode(200);
 
@@ -81,20 +80,17 @@ class ReplayTest {
     @Test
     void aReconnectAfterReplayDoesNotRepeatIt() {
         String alice = unique("alice"), bob = unique("bob");
-        String first;
-        try (SseClient phone = SseClient.connect(Tokens.user(bob))) {
-            first = phone.lastEventId();
-        }
+        String first = SseClient.positionNow(Tokens.user(bob));
         String invitationId = invitationOf(conference(alice, bob), bob);
         String second;
         try (SseClient phone = SseClient.connect(Tokens.user(bob), first)) {
             phone.await("invitation.received", invitationId);
             phone.await(e -> "participant.added".equals(e.name()), Duration.ofSeconds(5));
-            sleep(200);
+            Pause.sleep(200);
             second = phone.lastEventId();
         }
         try (SseClient phone = SseClient.connect(Tokens.user(bob), second)) {
-            sleep(500);
+            Pause.sleep(500);
             assertEquals(0, phone.received().size(), "nothing new: " + phone.received());
         }
     }
@@ -106,13 +102,5 @@ class ReplayTest {
                         || e.at("/data/conferenceId").asText("").equals(invitationId.substring(0, invitationId.lastIndexOf('-')))
                                 && e.at("/data/participant/invitationId").asText("").equals(invitationId))
                 .count();
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

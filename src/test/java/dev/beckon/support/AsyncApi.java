@@ -8,8 +8,13 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 /** Many calls at once, for the tests that race or flood: JDK HttpClient, a bounded number in flight. */
 public final class AsyncApi {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
@@ -43,5 +48,14 @@ public final class AsyncApi {
 
     public CompletableFuture<HttpResponse<String>> post(String token, String function, String body) {
         return post(token, function, body, "application/json");
+    }
+
+    /** The first invitation id in the body of a createConference or invite answer. */
+    public static String firstInvitationId(String body) {
+        try {
+            return JSON.readTree(body).at("/invitations/0/invitationId").asText();
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(body, e);
+        }
     }
 }

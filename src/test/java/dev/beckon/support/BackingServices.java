@@ -1,15 +1,10 @@
 package dev.beckon.support;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.KeyPairGenerator;
-import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
 import java.util.Map;
 
 import org.jboss.logging.Logger;
 
-import dev.beckon.auth.Pem;
 import dev.beckon.redis.EmbeddedRedisServer;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
@@ -43,17 +38,23 @@ public class BackingServices implements QuarkusTestResourceLifecycleManager {
         if (webhooks == null) {
             webhooks = WebhookReceiver.start();
         }
-        return Map.of(
-                "quarkus.http.host", "127.0.0.1",
-                "quarkus.redis.hosts", redis.uri(),
-                "mp.jwt.verify.publickey.location", Path.of("target/test-classes/keys/app-public.pem").toAbsolutePath().toString(),
-                "mp.jwt.verify.issuer", Tokens.ISSUER,
-                "beckon.token.key-location", tokenKeyFile().toString(),
-                "beckon.webhook.url", webhooks.url(),
-                "beckon.webhook.secret", webhooks.secret(),
-                "beckon.webhook.initial-backoff", "200ms",
-                "beckon.webhook.max-attempts", "4",
-                "beckon.events.heartbeat", "1s");
+        return settings(redis.uri(), webhooks);
+    }
+
+    /** What the application under test is configured with, against the Redis at {@code redisHosts}. */
+    static Map<String, String> settings(String redisHosts, WebhookReceiver webhooks) {
+        Map<String, String> settings = new HashMap<>();
+        settings.put("quarkus.http.host", "127.0.0.1");
+        settings.put("quarkus.redis.hosts", redisHosts);
+        settings.put("mp.jwt.verify.publickey.location", Tokens.appPublicKeyFile());
+        settings.put("mp.jwt.verify.issuer", Tokens.ISSUER);
+        settings.put("beckon.token.key-location", Tokens.newSigningKeyFile().toString());
+        settings.put("beckon.webhook.url", webhooks.url());
+        settings.put("beckon.webhook.secret", webhooks.secret());
+        settings.put("beckon.webhook.initial-backoff", "200ms");
+        settings.put("beckon.webhook.max-attempts", "4");
+        settings.put("beckon.events.heartbeat", "1s");
+        return settings;
     }
 
     @Override
@@ -65,19 +66,6 @@ public class BackingServices implements QuarkusTestResourceLifecycleManager {
         if (webhooks != null) {
             webhooks.stop();
             webhooks = null;
-        }
-    }
-
-    private static Path tokenKeyFile() {
-        try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-            generator.initialize(2048);
-            Path file = Files.createTempFile("beckon-test-token-key", ".pem");
-            Files.writeString(file, Pem.writePrivateKey(generator.generateKeyPair().getPrivate()));
-            file.toFile().deleteOnExit();
-            return file;
-        } catch (IOException | NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

@@ -41,9 +41,14 @@ public final class RedisInspector {
 
     /** Every event in {@code userId}'s streams (all shards), oldest first per shard. */
     public static List<JsonNode> events(String userId) {
+        return events(redis(), userId);
+    }
+
+    /** The same, in another Redis than the tests' shared one. */
+    public static List<JsonNode> events(EmbeddedRedisServer redis, String userId) {
         List<JsonNode> events = new ArrayList<>();
-        for (String key : keys("bk:{*}:ev:" + userId)) {
-            for (Object entry : (List<?>) redis().call("XRANGE", key, "-", "+")) {
+        for (int shard = 0; shard < Shards.COUNT; shard++) {
+            for (Object entry : (List<?>) redis.call("XRANGE", Shards.eventStream(shard, userId), "-", "+")) {
                 List<?> fields = (List<?>) ((List<?>) entry).get(1);
                 try {
                     events.add(JSON.readTree((String) fields.get(1)));

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -25,6 +26,19 @@ public final class ServiceProcess implements AutoCloseable {
         this.process = process;
         this.port = port;
         this.startMillis = startMillis;
+    }
+
+    /**
+     * The settings a production instance cannot start without: Redis, the application's public
+     * key and issuer (those of {@link Tokens}), and a fresh signing key of its own.
+     */
+    public static Map<String, String> productionSettings(String redisUri) {
+        Map<String, String> env = new HashMap<>();
+        env.put("QUARKUS_REDIS_HOSTS", redisUri);
+        env.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", Tokens.appPublicKeyFile());
+        env.put("MP_JWT_VERIFY_ISSUER", Tokens.ISSUER);
+        env.put("BECKON_TOKEN_KEY_LOCATION", Tokens.newSigningKeyFile().toString());
+        return env;
     }
 
     public static ServiceProcess start(Path jar, int port, Map<String, String> env, List<String> jvmOptions) throws Exception {

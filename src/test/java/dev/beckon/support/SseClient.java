@@ -78,6 +78,13 @@ public final class SseClient implements AutoCloseable {
         return connect(token, null);
     }
 
+    /** Where the user's stream stands now: a device connects, notes the id it opened with and goes away. */
+    public static String positionNow(String token) {
+        try (SseClient device = connect(token)) {
+            return device.lastEventId();
+        }
+    }
+
     public static String baseUrl() {
         int port = ConfigProvider.getConfig().getOptionalValue("quarkus.http.test-port", Integer.class).orElse(8081);
         return "http://127.0.0.1:" + port;
@@ -132,7 +139,7 @@ public final class SseClient implements AutoCloseable {
             if (status >= 400) {
                 break;
             }
-            sleep(5);
+            Pause.sleep(5);
         }
         if (lastEventId == null && status < 400) {
             throw new IllegalStateException("The event stream did not open (status " + status + ")");
@@ -197,13 +204,5 @@ public final class SseClient implements AutoCloseable {
             // already closed
         }
         reader.interrupt();
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -3,10 +3,14 @@ package dev.beckon.support;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Set;
 
 import dev.beckon.auth.Pem;
@@ -22,6 +26,25 @@ public final class Tokens {
     private static final PrivateKey OTHER_KEY = key("keys/other-private.pem");
 
     private Tokens() {
+    }
+
+    /** The file of the application's public key, the one Beckon verifies these tokens with. */
+    public static String appPublicKeyFile() {
+        return Path.of("target/test-classes/keys/app-public.pem").toAbsolutePath().toString();
+    }
+
+    /** A fresh RSA key for Beckon to sign access tokens with, as a PEM file deleted at exit. */
+    public static Path newSigningKeyFile() {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            Path file = Files.createTempFile("beckon-token-key", ".pem");
+            Files.writeString(file, Pem.writePrivateKey(generator.generateKeyPair().getPrivate()));
+            file.toFile().deleteOnExit();
+            return file;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public static String user(String userId) {
@@ -75,7 +98,7 @@ public final class Tokens {
     }
 
     private static String base64Url(String json) {
-        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes(StandardCharsets.UTF_8));
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes(StandardCharsets.UTF_8));
     }
 
     private static PrivateKey key(String resource) {
