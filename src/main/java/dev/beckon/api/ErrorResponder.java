@@ -84,6 +84,8 @@ public class ErrorResponder {
                 case 403 -> ApiException.forbidden("Not allowed.");
                 case 404 -> ApiException.notFound("No such resource.");
                 case 405 -> new ApiException(ErrorCode.METHOD_NOT_ALLOWED, "This endpoint only accepts POST.");
+                case 406 -> new ApiException(ErrorCode.NOT_ACCEPTABLE,
+                        "The Accept header names no media type this endpoint produces; send 'Accept: application/json' or '*/*'.");
                 case 413 -> ApiException.tooLarge("The request body is larger than 64 KiB.");
                 case 503 -> ApiException.unavailable("Service unavailable, retry shortly.");
                 default -> {

@@ -94,7 +94,10 @@ public final class JsonInput {
         return text;
     }
 
-    /** Any string, even empty: for ids, where an unknown value is a 404 rather than a 400. */
+    /**
+     * Any non-empty string: for ids, where an unknown value is a 404 rather than a 400. An empty
+     * one is a 400, since it is what a client sends when its variable holding the id came up empty.
+     */
     public String requiredId(String name) {
         JsonNode value = present(name);
         if (value == null) {
@@ -102,6 +105,9 @@ public final class JsonInput {
         }
         if (!value.isTextual()) {
             throw ApiException.invalid("'" + field(name) + "' must be a string.");
+        }
+        if (value.textValue().isBlank()) {
+            throw ApiException.invalid("'" + field(name) + "' must not be empty.");
         }
         return value.textValue();
     }

@@ -96,6 +96,8 @@ public class Authenticator {
     }
 
     private static String reason(ParseException e) {
+        int skew = org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                .getOptionalValue("mp.jwt.verify.clock.skew", Integer.class).orElse(60);
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof InvalidJwtException invalid) {
                 if (invalid.hasExpired()) {
@@ -111,8 +113,13 @@ public class Authenticator {
                     return "The token has no expiry (exp).";
                 }
                 if (invalid.hasErrorCode(ErrorCodes.NOT_YET_VALID)) {
-                    return "The token is not valid yet (nbf).";
+                    return "The token is not valid yet (nbf, with " + skew + " s of clock skew allowed).";
                 }
+                if (invalid.hasErrorCode(ErrorCodes.ISSUED_AT_MISSING)) {
+                    // only when smallrye.jwt.time-to-live is set to a positive value
+                    return "The token has no issue time (iat), which smallrye.jwt.time-to-live requires.";
+                }
+
             }
         }
         return "The token could not be verified: it must be a JWT signed by the application's key.";

@@ -13,6 +13,7 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
+import dev.beckon.redis.RedisClientOptions;
 import dev.beckon.redis.RedisTopology;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
@@ -22,6 +23,7 @@ import io.vertx.mutiny.redis.client.RedisConnection;
 import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
 import io.vertx.redis.client.ProtocolVersion;
+import io.vertx.redis.client.RedisClientType;
 import io.vertx.redis.client.RedisOptions;
 
 /**
@@ -148,12 +150,18 @@ public class UserChannels {
         if (nodeClient != null) {
             nodeClient.close();
         }
-        List<String> hosts = topology.hosts();
+        // the client's own options (password, TLS, timeouts): touching the client creates it, which records them
+        redis.getDelegate();
+        RedisOptions options = clientOptions.copy();
+        List<String> hosts = options.getEndpoints();
         String host = hosts.get(nextNode++ % hosts.size());
-        nodeClient = Redis.createClient(vertx, new RedisOptions()
-                .setConnectionString(host).setPreferredProtocolVersion(ProtocolVersion.RESP3));
+        nodeClient = Redis.createClient(vertx, options.setType(RedisClientType.STANDALONE)
+                .setEndpoints(new ArrayList<>(List.of(host))).setPreferredProtocolVersion(ProtocolVersion.RESP3));
         return nodeClient.connect();
     }
+
+    @Inject
+    RedisClientOptions clientOptions;
 
     private void connect() {
         if (!running) {

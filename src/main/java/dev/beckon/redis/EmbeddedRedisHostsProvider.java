@@ -16,6 +16,7 @@ import io.quarkus.redis.client.RedisHostsProvider;
  * Dev and test: when {@code quarkus.redis.hosts} is not set, Quarkus asks this provider (named in
  * {@code quarkus.redis.hosts-provider-name}) and it starts a real redis-server on a free port.
  * The server outlives live reloads (they would otherwise wipe the data) and stops with the JVM.
+ * A production build has no such bean, and its jar has no redis-server binary.
  */
 @ApplicationScoped
 @Unremovable
@@ -28,24 +29,29 @@ public class EmbeddedRedisHostsProvider implements RedisHostsProvider {
 
     @Override
     public Set<URI> getHosts() {
-        return Set.of(URI.create(server().uri()));
+        return Set.of(URI.create("redis://127.0.0.1:" + port()));
     }
 
-    private static synchronized EmbeddedRedisServer server() {
+    private static synchronized int port() {
         String running = System.getProperty(PORT_PROPERTY);
         if (running != null) {
-            EmbeddedRedisServer existing = new EmbeddedRedisServer(Integer.parseInt(running));
-            try {
-                existing.call("PING");
-                return existing;
-            } catch (IllegalStateException gone) {
-                LOG.info("The embedded Redis stopped; starting a new one");
+            if (DevRedisServer.answersPing(Integer.parseInt(running))) {
+                return Integer.parseInt(running);
             }
+            LOG.info("The embedded Redis stopped; starting a new one");
         }
-        EmbeddedRedisServer server = new EmbeddedRedisServer(EmbeddedRedisServer.freePort()).start();
-        System.setProperty(PORT_PROPERTY, Integer.toString(server.port()));
-        Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "embedded-redis-stop"));
-        LOG.infof("Started embedded Redis %s at %s (set quarkus.redis.hosts to use your own)", server.version(), server.uri());
-        return server;
+        int port = DevRedisServer.freePort();
+        Process server = DevRedisServer.start(port);
+        System.setProperty(PORT_PROPERTY, Integer.toString(port));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.destroy();
+            try {
+                server.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "embedded-redis-stop"));
+        LOG.infof("Started embedded Redis at redis://127.0.0.1:%d (set quarkus.redis.hosts to use your own)", port);
+        return port;
     }
 }

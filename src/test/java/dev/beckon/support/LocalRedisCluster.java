@@ -17,10 +17,18 @@ public final class LocalRedisCluster {
     private final List<EmbeddedRedisServer> nodes = new ArrayList<>();
 
     public static LocalRedisCluster start(int masters) {
+        return start(masters, null);
+    }
+
+    /** A cluster whose nodes require {@code password} of clients and of each other (requirepass, masterauth). */
+    public static LocalRedisCluster start(int masters, String password) {
         LocalRedisCluster cluster = new LocalRedisCluster();
+        List<String> args = new ArrayList<>(List.of("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "5000"));
+        if (password != null) {
+            args.addAll(List.of("--requirepass", password, "--masterauth", password));
+        }
         for (int i = 0; i < masters; i++) {
-            cluster.nodes.add(new EmbeddedRedisServer(EmbeddedRedisServer.freePort(),
-                    "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "5000").start());
+            cluster.nodes.add(new EmbeddedRedisServer(EmbeddedRedisServer.freePort(), args.toArray(String[]::new)).start());
         }
         for (int i = 0; i < masters; i++) {
             int from = i * SLOTS / masters, to = (i + 1) * SLOTS / masters;

@@ -20,11 +20,11 @@ import java.util.concurrent.TimeUnit;
 import redis.embedded.core.ExecutableProvider;
 
 /**
- * A real redis-server child process on 127.0.0.1, for development and tests: Debian's
+ * A real redis-server child process on 127.0.0.1, for the tests: Debian's
  * {@code redis-server} when it is on the PATH (or the binary named by {@code BECKON_REDIS_SERVER}),
  * otherwise the Redis 6.2 binary shipped in {@code com.github.codemonstur:embedded-redis}
  * ({@code BECKON_REDIS_SERVER=embedded} picks that one even when another is installed).
- * Nothing is persisted to disk.
+ * Nothing is persisted to disk. Started with {@code --requirepass}, it authenticates its own commands.
  */
 public final class EmbeddedRedisServer {
 
@@ -33,11 +33,14 @@ public final class EmbeddedRedisServer {
     private final int port;
     private final List<String> extraArgs;
     private final Path workDir;
+    private final String password;
     private Process process;
 
     public EmbeddedRedisServer(int port, String... extraArgs) {
         this.port = port;
         this.extraArgs = List.of(extraArgs);
+        int i = this.extraArgs.indexOf("--requirepass");
+        this.password = i >= 0 ? this.extraArgs.get(i + 1) : null;
         try {
             this.workDir = Files.createTempDirectory("beckon-redis-" + port + "-");
         } catch (IOException e) {
@@ -155,6 +158,11 @@ public final class EmbeddedRedisServer {
             socket.setSoTimeout(30_000);
             var out = new BufferedOutputStream(socket.getOutputStream(), 1 << 16);
             var in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 1 << 16));
+            if (password != null) {
+                write(out, new String[] { "AUTH", password });
+                out.flush();
+                read(in);
+            }
             List<Object> replies = new ArrayList<>(commands.size());
             int sent = 0;
             while (replies.size() < commands.size()) {
