@@ -12,9 +12,11 @@ import jakarta.enterprise.event.Observes;
 
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
+import org.jboss.logging.Logger;
 
 import dev.beckon.webhook.WebhookSigner;
 import io.quarkus.runtime.LaunchMode;
+import io.quarkus.runtime.PreventFurtherStepsException;
 import io.quarkus.runtime.StartupEvent;
 
 /**
@@ -25,10 +27,17 @@ import io.quarkus.runtime.StartupEvent;
 @ApplicationScoped
 public class StartupChecks {
 
+    private static final Logger LOG = Logger.getLogger(StartupChecks.class);
+
     void check(@Observes @Priority(1) StartupEvent event) {
         List<String> problems = problems(ConfigProvider.getConfig(), LaunchMode.current() == LaunchMode.NORMAL);
         if (!problems.isEmpty()) {
-            throw new IllegalStateException("Beckon cannot start:\n  - " + String.join("\n  - ", problems));
+            // one log line per setting, each the whole message (no stack trace to dig through),
+            // then a stop that Quarkus does not report as a failure of its own
+            for (String problem : problems) {
+                LOG.error("Beckon cannot start: " + problem);
+            }
+            throw new PreventFurtherStepsException(1);
         }
     }
 

@@ -1,6 +1,10 @@
 package dev.beckon.expiry;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -30,6 +34,7 @@ public class ExpirySweeper {
     private static final Logger LOG = Logger.getLogger(ExpirySweeper.class);
     static final Duration INTERVAL = Duration.ofMillis(250);
     static final int BATCH = 200;
+    private static final Duration STOP_WAIT = Duration.ofSeconds(3);
 
     @Inject
     ConferenceStore store;
@@ -44,6 +49,9 @@ public class ExpirySweeper {
     BeckonMetrics metrics;
 
     private final AtomicBoolean running = new AtomicBoolean();
+    private volatile long timer = -1;
+    /** Completes when no sweep is under way: a stop waits for it, so no sweep touches Redis once it is closed. */
+    private volatile CompletableFuture<Void> idle = CompletableFuture.completedFuture(null);
 
     void start(@Observes StartupEvent event) {
         if (config.role().runsGateway()) {
@@ -54,15 +62,28 @@ public class ExpirySweeper {
 
     void stop(@Observes ShutdownEvent event) {
         running.set(false);
+        vertx.cancelTimer(timer);
+        try {
+            idle.get(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.debugf("Stopping while an expiry sweep is still under way: %s", e.getMessage());
+        }
     }
 
     private void schedule(Duration delay) {
         if (running.get()) {
-            vertx.setTimer(delay.toMillis(), id -> sweep());
+            timer = vertx.setTimer(Math.max(1, delay.toMillis()), id -> sweep());
         }
     }
 
     private void sweep() {
+        if (!running.get()) {
+            return;
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        idle = done;
         Multi.createFrom().range(0, Shards.COUNT)
                 .onItem().transformToUniAndMerge(shard -> store.expireDue(shard, BATCH)
                         .onFailure().recoverWithItem(failure -> {
@@ -74,7 +95,11 @@ public class ExpirySweeper {
                     results.stream().filter(r -> r.count() > 0)
                             .forEach(r -> metrics.expiredLate(Duration.ofMillis(r.lagMs())));
                     boolean backlog = results.stream().anyMatch(r -> r.count() >= BATCH);
+                    done.complete(null);
                     schedule(backlog ? Duration.ZERO : INTERVAL);
-                }, failure -> schedule(INTERVAL));
+                }, failure -> {
+                    done.complete(null);
+                    schedule(INTERVAL);
+                });
     }
 }

@@ -20,6 +20,7 @@ import dev.beckon.metrics.BeckonMetrics;
 import dev.beckon.store.ConferenceStore;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.mutiny.core.Vertx;
@@ -59,6 +60,8 @@ public class GatewaySessions implements UserChannels.Listener {
     private final String instance = UUID.randomUUID().toString().substring(0, 8);
     private final Map<String, Set<Session>> byUser = new ConcurrentHashMap<>();
     private long heartbeatTimer = -1;
+    private volatile boolean stopping;
+    private static final java.time.Duration STOP_WAIT = java.time.Duration.ofSeconds(3);
 
     void start(@Observes StartupEvent event) {
         if (config.role().runsGateway()) {
@@ -68,12 +71,31 @@ public class GatewaySessions implements UserChannels.Listener {
         }
     }
 
+    /**
+     * Ends every stream and withdraws this instance's presence leases before Redis closes: the
+     * leases are removed here and waited for, and the sessions' own close callbacks, which run
+     * later on their event loops, then leave Redis and the pub/sub connection alone.
+     */
     void stop(@Observes ShutdownEvent event) {
+        stopping = true;
         if (heartbeatTimer >= 0) {
             vertx.cancelTimer(heartbeatTimer);
         }
+        List<Uni<Long>> removals = new ArrayList<>();
+        synchronized (byUser) {
+            byUser.forEach((userId, sessions) -> sessions.forEach(s -> {
+                removals.add(presence.remove(userId, s.id).onFailure().recoverWithItem(0L));
+                s.run(s::close);
+            }));
+        }
+        if (!removals.isEmpty()) {
+            try {
+                Uni.join().all(removals).andCollectFailures().await().atMost(STOP_WAIT);
+            } catch (RuntimeException e) {
+                LOG.debugf("Presence leases not withdrawn on stop (they expire on their own): %s", e.getMessage());
+            }
+        }
         channels.stop();
-        byUser.values().forEach(sessions -> sessions.forEach(s -> s.run(s::close)));
     }
 
     /**
@@ -155,6 +177,9 @@ public class GatewaySessions implements UserChannels.Listener {
     }
 
     private void closed(Session session) {
+        if (stopping) {
+            return;
+        }
         synchronized (byUser) {
             Set<Session> sessions = byUser.get(session.userId);
             if (sessions != null && sessions.remove(session) && sessions.isEmpty()) {

@@ -155,13 +155,34 @@ public class RedisScripts {
     private static final List<String> TRANSIENT = List.of("LOADING", "BUSY", "MASTERDOWN", "READONLY",
             "OOM", "CLUSTERDOWN", "TRYAGAIN", "NOREPLICAS", "MISCONF", "CONNECTION_CLOSED", "ILLEGAL_STATE");
 
+    /** A 503 can repeat on every call while Redis is away: say why, at most once per 10 s. */
+    private static final RateLimitedWarning UNAVAILABLE_WARNING = new RateLimitedWarning(java.time.Duration.ofSeconds(10), System::nanoTime);
+
+    private static volatile boolean stopping;
+
+    void started(@jakarta.enterprise.event.Observes io.quarkus.runtime.StartupEvent event) {
+        stopping = false;
+    }
+
+    void stopping(@jakarta.enterprise.event.Observes io.quarkus.runtime.ShutdownEvent event) {
+        stopping = true;
+    }
+
     private static Throwable toApiFailure(Throwable t) {
         String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
         if (t instanceof ErrorType && TRANSIENT.stream().noneMatch(message::startsWith)) {
             // an error reply to the command itself: the caller may expect it (NOGROUP…); otherwise it is a bug
             return t;
         }
-        LOG.debugf("Redis unavailable: %s", message);
+        if (stopping) {
+            // the Redis client closes as the application stops; nothing for an operator to do
+            LOG.debugf("Redis call cut off by the stop: %s", message);
+        } else {
+            String line = UNAVAILABLE_WARNING.line("Answering 503: Redis is unavailable: " + message);
+            if (line != null) {
+                LOG.warn(line);
+            }
+        }
         return ApiException.unavailable("The state store (Redis) is unavailable; retry shortly.");
     }
 

@@ -20,11 +20,13 @@ public final class ServiceProcess implements AutoCloseable {
 
     private final Process process;
     private final int port;
+    private final Path log;
     public final long startMillis;
 
-    private ServiceProcess(Process process, int port, long startMillis) {
+    private ServiceProcess(Process process, int port, Path log, long startMillis) {
         this.process = process;
         this.port = port;
+        this.log = log;
         this.startMillis = startMillis;
     }
 
@@ -92,7 +94,7 @@ public final class ServiceProcess implements AutoCloseable {
             }
             Thread.sleep(20);
         }
-        return new ServiceProcess(process, port, (System.nanoTime() - begin) / 1_000_000);
+        return new ServiceProcess(process, port, log, (System.nanoTime() - begin) / 1_000_000);
     }
 
     public int port() {
@@ -119,6 +121,17 @@ public final class ServiceProcess implements AutoCloseable {
             // not on Linux
         }
         return Double.NaN;
+    }
+
+    /** Everything the process wrote to stdout and stderr so far. */
+    public String output() throws IOException {
+        return Files.readString(log);
+    }
+
+    /** Stops the process as an orchestrator does (SIGTERM) and returns its exit code. */
+    public int terminate() throws InterruptedException {
+        process.destroy();
+        return process.waitFor();
     }
 
     /** Ends the process at once (SIGKILL), as a crash or an evicted pod would. */

@@ -49,7 +49,7 @@ public final class WebhookReceiver {
         this.verifier = new Webhook(secret);
     }
 
-    static WebhookReceiver start() {
+    public static WebhookReceiver start() {
         try {
             byte[] key = new byte[32];
             new SecureRandom().nextBytes(key);
@@ -126,7 +126,7 @@ public final class WebhookReceiver {
         return secret;
     }
 
-    void stop() {
+    public void stop() {
         server.stop(0);
     }
 }
