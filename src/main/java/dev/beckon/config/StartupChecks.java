@@ -16,7 +16,7 @@ import org.jboss.logging.Logger;
 
 import dev.beckon.webhook.WebhookSigner;
 import io.quarkus.runtime.LaunchMode;
-import io.quarkus.runtime.PreventFurtherStepsException;
+import io.quarkus.runtime.configuration.ConfigurationException;
 import io.quarkus.runtime.StartupEvent;
 
 /**
@@ -32,12 +32,13 @@ public class StartupChecks {
     void check(@Observes @Priority(1) StartupEvent event) {
         List<String> problems = problems(ConfigProvider.getConfig(), LaunchMode.current() == LaunchMode.NORMAL);
         if (!problems.isEmpty()) {
-            // one log line per setting, each the whole message (no stack trace to dig through),
-            // then a stop that Quarkus does not report as a failure of its own
+            // one log line per setting, each the whole message (no stack trace to dig through);
+            // Quarkus prints a ConfigurationException's message alone, without a trace
             for (String problem : problems) {
                 LOG.error("Beckon cannot start: " + problem);
             }
-            throw new PreventFurtherStepsException(1);
+            throw new ConfigurationException("Beckon cannot start: " + problems.size()
+                    + (problems.size() == 1 ? " setting needs" : " settings need") + " fixing (logged above).");
         }
     }
 
