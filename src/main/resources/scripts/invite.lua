@@ -52,6 +52,27 @@ else
   end
 end
 
+-- Everyone ever invited counts towards the cap, whatever became of their invitation (they stay
+-- in the participant list and hear its changes); the owner does not.
+do
+  local held, adding, seen, known = 0, 0, {}, {}
+  if not IN.create then
+    local parts = participants_of(cid)
+    held = parts.count - (parts.by[c.ownerId] and 1 or 0)
+    known = parts.by
+  end
+  for _, who in ipairs(IN.invitees) do
+    if not known[who.userId] and not seen[who.userId] then
+      adding = adding + 1
+      seen[who.userId] = true
+    end
+  end
+  if held + adding > MAX_PARTICIPANTS then
+    return err('too_large', 'A conference holds at most ' .. MAX_PARTICIPANTS .. ' participants besides its owner'
+      .. ' (beckon.max-participants); this one has ' .. held .. ' and the request adds ' .. adding .. '.')
+  end
+end
+
 if IN.create then
   c = IN.create
   c.createdAt = NOW_ISO

@@ -6,6 +6,8 @@
 -- ARGV[1]  the operation's input as JSON
 -- ARGV[2]  shard number          ARGV[3] conference TTL (ms)    ARGV[4] retention after it (ms)
 -- ARGV[5]  replay window (ms)    ARGV[6] "1" to queue webhooks  ARGV[7] history kept per user
+-- ARGV[8]  longest ring timeout (ms)   ARGV[9] participants a conference holds besides its owner
+-- (the limits come from ConferenceStore.init, so no script hard-codes one)
 --
 -- Time comes from the Redis clock, so every deadline of a conference is judged by one clock.
 -- Documents are stored as the JSON clients see, so a change encodes each document once and the
@@ -19,6 +21,10 @@ local RETAIN = tonumber(ARGV[4])
 local WINDOW = tonumber(ARGV[5])
 local HOOKS = ARGV[6] == '1'
 local HISTORY = tonumber(ARGV[7])
+local MAX_RING = tonumber(ARGV[8])
+local MAX_PARTICIPANTS = tonumber(ARGV[9])
+-- the sweepers' wake-up channel (ExpirySweeper.CHANNEL)
+local EXPIRY_CHANNEL = 'bk:expiry'
 
 local NOW
 do
@@ -33,9 +39,8 @@ local NOW_S = int(NOW)
 local INDEX_TTL_S = int(CONF_TTL + RETAIN)
 local WINDOW_S = int(WINDOW)
 local TRIM_FROM_S = int(-(HISTORY + 1))
--- ring timeouts are at most 600 s (ConferenceSettings.MAX_RING_SECONDS), so every open
--- invitation was created after this
-local OPEN_SINCE_S = int(NOW - 600000)
+-- no ring lasts longer than MAX_RING, so every open invitation was created after this
+local OPEN_SINCE_S = int(NOW - MAX_RING)
 
 local TERMINAL = { ACCEPTED = true, DECLINED = true, CANCELED = true, EXPIRED = true }
 local PARTICIPANT_STATUS = { ACCEPTED = 'CONNECTED', DECLINED = 'DECLINED', CANCELED = 'CANCELED', EXPIRED = 'EXPIRED' }
@@ -105,11 +110,6 @@ local function transitions()
   return table.concat(parts, ',')
 end
 
--- Replies: {'err', transitions, code, message, state} here, {'ok', transitions, item…} below.
-local function err(code, message, state)
-  return { 'err', transitions(), code, message, state or '' }
-end
-
 -- conference ------------------------------------------------------------------------------------
 local function load_conf(cid)
   local f = redis.call('HMGET', k_conf(cid), 'doc', 'x', 'ended')
@@ -124,24 +124,50 @@ local function has_ended(c)
   return c._ended ~= nil or NOW >= c._x
 end
 
-local function get_participant(cid, uid)
-  local raw = redis.call('HGET', k_parts(cid), uid)
-  if not raw then return nil end
-  return cjson.decode(raw)
+-- A conference's participants are read once per step and kept here (userId -> participant,
+-- plus .sorted, the list in joining order, rebuilt after a participant is added or replaced):
+-- a step that announces each of n new participants to everyone reads the hash once, not n times.
+local PARTS = {}
+local function participants_of(cid)
+  local cache = PARTS[cid]
+  if not cache then
+    cache = { by = {}, count = 0 }
+    for _, raw in ipairs(redis.call('HVALS', k_parts(cid))) do
+      local p = cjson.decode(raw)
+      cache.by[p.userId] = p
+      cache.count = cache.count + 1
+    end
+    PARTS[cid] = cache
+  end
+  return cache
 end
 
+local function get_participant(cid, uid)
+  return participants_of(cid).by[uid]
+end
+
+-- Oldest first; the list is shared by the step, so callers must not change it.
 local function all_participants(cid)
-  local list = {}
-  for _, raw in ipairs(redis.call('HVALS', k_parts(cid))) do
-    list[#list + 1] = cjson.decode(raw)
+  local cache = participants_of(cid)
+  if not cache.sorted then
+    local list = {}
+    for _, p in pairs(cache.by) do list[#list + 1] = p end
+    table.sort(list, function(a, b) return a._o < b._o end)
+    cache.sorted = list
   end
-  table.sort(list, function(a, b) return a._o < b._o end)
-  return list
+  return cache.sorted
 end
 
 local function save_participant(cid, p)
   if not p._o then p._o = redis.call('HINCRBY', k_conf(cid), 'po', '1') end
   redis.call('HSET', k_parts(cid), p.userId, cjson.encode(p))
+  local cache = participants_of(cid)
+  local before = cache.by[p.userId]
+  if before ~= p then
+    if not before then cache.count = cache.count + 1 end
+    cache.by[p.userId] = p
+    cache.sorted = nil
+  end
 end
 
 -- The conference as clients see it, with its participants.
@@ -153,8 +179,14 @@ local function conf_view(cid, c)
   v.expiresAt = iso(c._x)
   v.state = has_ended(c) and 'ENDED' or 'ACTIVE'
   if c._ended then v.endedAt = iso(c._ended) end
-  local parts = all_participants(cid)
-  for _, p in ipairs(parts) do p._o = nil end
+  local parts = {}
+  for i, p in ipairs(all_participants(cid)) do
+    local copy = {}
+    for k, value in pairs(p) do
+      if k ~= '_o' then copy[k] = value end
+    end
+    parts[i] = copy
+  end
   v.participants = parts
   return cjson.encode(v)
 end
@@ -191,26 +223,53 @@ end
 -- or a time, none needing escapes). The stream entry and the announcement carry the type,
 -- invitation id and state beside the JSON, so the gateway routes events without parsing them:
 --   announcement "<shard> <stream id> <type> <invitationId|-> <state|-> <event JSON>"
--- Returns the event id.
+-- A step announces all of one addressee's events in one PUBLISH, one announcement per line in
+-- the order they happened (encoded JSON holds no raw newline), and sets each stream's TTL once:
+-- see flush, which ok and err run. Returns the event id.
 local function cloud_event(id, cid, type, time, subject, data_json)
   return '{"specversion":"1.0","id":"' .. id .. '","source":"/conferences/' .. cid .. '","type":"' .. type
     .. '","time":"' .. time .. '","subject":"' .. subject .. '","data":' .. data_json .. '}'
 end
 
+local ANNOUNCE, ANNOUNCE_TO = {}, {}   -- addressee -> announcement lines; addressees in order
+local INDEXED, INDEXED_KEYS = {}, {}   -- history indexes added to (see user_index)
+local DUE_ADDED = false                -- whether this step added to the due index
 local function emit(cid, type, subject, data_json, iid, state)
   local id = next_event_id(cid)
   local body = cloud_event(id, cid, type, NOW_ISO, subject, data_json)
   iid = iid or '-'
   state = state or '-'
-  local stream = k_user('ev', subject)
-  local sid = redis.call('XADD', stream, 'MINID', '~', int(NOW - WINDOW), '*', 'e', body, 't', type, 'i', iid, 's', state)
-  redis.call('PEXPIRE', stream, WINDOW_S)
-  redis.call('PUBLISH', 'bk:u:' .. subject, SHARD .. ' ' .. sid .. ' ' .. type .. ' ' .. iid .. ' ' .. state .. ' ' .. body)
+  local sid = redis.call('XADD', k_user('ev', subject), 'MINID', '~', int(NOW - WINDOW), '*', 'e', body, 't', type, 'i', iid, 's', state)
+  local lines = ANNOUNCE[subject]
+  if not lines then
+    lines = {}
+    ANNOUNCE[subject] = lines
+    ANNOUNCE_TO[#ANNOUNCE_TO + 1] = subject
+  end
+  lines[#lines + 1] = SHARD .. ' ' .. sid .. ' ' .. type .. ' ' .. iid .. ' ' .. state .. ' ' .. body
   if HOOKS then
     redis.call('XADD', P .. 'hooks', '*', 'e', body, 'u', subject, 't', type)
-    redis.call('PEXPIRE', P .. 'hooks', INDEX_TTL_S)
   end
   return id
+end
+
+-- Announces what emit queued: one PUBLISH and one stream TTL per addressee, and the outbox's TTL;
+-- trims the history indexes written to and sets the TTLs of those and of the due index. Once per step.
+local function flush()
+  for _, key in ipairs(INDEXED_KEYS) do
+    redis.call('ZREMRANGEBYRANK', key, '0', TRIM_FROM_S)
+    redis.call('PEXPIRE', key, INDEX_TTL_S)
+  end
+  if DUE_ADDED then redis.call('PEXPIRE', K_DUE, INDEX_TTL_S) end
+  INDEXED, INDEXED_KEYS, DUE_ADDED = {}, {}, false
+  for _, subject in ipairs(ANNOUNCE_TO) do
+    redis.call('PEXPIRE', k_user('ev', subject), WINDOW_S)
+    redis.call('PUBLISH', 'bk:u:' .. subject, table.concat(ANNOUNCE[subject], '\n'))
+  end
+  if HOOKS and #ANNOUNCE_TO > 0 then
+    redis.call('PEXPIRE', P .. 'hooks', INDEX_TTL_S)
+  end
+  ANNOUNCE, ANNOUNCE_TO = {}, {}
 end
 
 -- participant.* goes to everyone still in the conference (invited or connected) and to the
@@ -249,17 +308,36 @@ local function save_inv(cid, inv)
   return json
 end
 
+-- flush trims each history index this step added to and sets its TTL, once.
 local function user_index(kind, uid, iid)
   local key = k_user(kind, uid)
   redis.call('ZADD', key, NOW_S, iid)
-  redis.call('ZREMRANGEBYRANK', key, '0', TRIM_FROM_S)
-  redis.call('PEXPIRE', key, INDEX_TTL_S)
+  if not INDEXED[key] then
+    INDEXED[key] = true
+    INDEXED_KEYS[#INDEXED_KEYS + 1] = key
+  end
 end
 
 -- A user's invitations in one direction that may still be open (created within the longest
 -- ring timeout), oldest first.
 local function recent(kind, uid)
   return redis.call('ZRANGEBYSCORE', k_user(kind, uid), OPEN_SINCE_S, '+inf')
+end
+
+-- Sweepers sleep until the earliest deadline of each shard they know of (see ExpirySweeper).
+-- A deadline earlier than every one already due in this shard is news to them: one PUBLISH of
+-- "<shard> <deadline ms>" on their channel. Later deadlines (the usual case under load) cost
+-- nothing, and the shard's earliest is read once per step.
+local EARLIEST_DUE
+local function wake_sweepers_for(deadline)
+  if EARLIEST_DUE == nil then
+    local first = redis.call('ZRANGE', K_DUE, '0', '0', 'WITHSCORES')
+    EARLIEST_DUE = first[2] and tonumber(first[2]) or false
+  end
+  if EARLIEST_DUE == false or deadline < EARLIEST_DUE then
+    EARLIEST_DUE = deadline
+    redis.call('PUBLISH', EXPIRY_CHANNEL, SHARD .. ' ' .. int(deadline))
+  end
 end
 
 -- Creates an invitation; returns it and its JSON.
@@ -271,8 +349,9 @@ local function new_invitation(cid, c, from, to, ring_ms, message)
     createdAt = NOW_ISO, expiresAt = iso(expires), _x = expires }
   local json = save_inv(cid, inv)
   transitioned('CREATED')
+  wake_sweepers_for(expires)
   redis.call('ZADD', K_DUE, int(expires), iid)
-  redis.call('PEXPIRE', K_DUE, INDEX_TTL_S)
+  DUE_ADDED = true
   user_index('in', to.userId, iid)
   user_index('out', from.userId, iid)
   return inv, json
@@ -314,6 +393,14 @@ local function cid_of(iid)
   return string.match(iid, '^(.+)%-%d+$')
 end
 
+-- Replies: {'ok', transitions, item…} or {'err', transitions, code, message, state}. Both announce
+-- what the step emitted (a refused step may still have expired an invitation on its way).
 local function ok(...)
+  flush()
   return { 'ok', transitions(), ... }
+end
+
+local function err(code, message, state)
+  flush()
+  return { 'err', transitions(), code, message, state or '' }
 end

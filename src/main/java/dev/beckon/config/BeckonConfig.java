@@ -33,6 +33,14 @@ public interface BeckonConfig {
     @WithDefault("500")
     int historyLimit();
 
+    /**
+     * Participants a conference holds besides its owner (everyone ever invited counts). Each
+     * change of a participant is announced to every other, so a conference's cost grows with the
+     * square of this.
+     */
+    @WithDefault(dev.beckon.model.ConferenceSettings.DEFAULT_MAX_PARTICIPANTS)
+    int maxParticipants();
+
     Token token();
 
     Events events();

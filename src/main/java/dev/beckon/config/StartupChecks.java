@@ -55,6 +55,20 @@ public class StartupChecks {
                         + " 16 bytes or more (" + e.getMessage() + "), for example whsec_" + "$(openssl rand -base64 32).");
             }
         });
+        value(config, "beckon.ring-timeout").ifPresent(text -> {
+            // the scripts take an invitation older than the longest ring as closed
+            java.time.Duration ring = null;
+            try {
+                ring = io.quarkus.runtime.configuration.DurationConverter.parseDuration(text.trim());
+            } catch (RuntimeException e) {
+                // reported below
+            }
+            int min = dev.beckon.model.ConferenceSettings.MIN_RING_SECONDS, max = dev.beckon.model.ConferenceSettings.MAX_RING_SECONDS;
+            if (ring == null || ring.compareTo(java.time.Duration.ofSeconds(min)) < 0 || ring.compareTo(java.time.Duration.ofSeconds(max)) > 0) {
+                problems.add("BECKON_RING_TIMEOUT (beckon.ring-timeout) must be a duration from " + min + "s to " + max
+                        + "s (e.g. 30s or 2m), not '" + text + "'.");
+            }
+        });
         if (!production) {
             return problems;
         }

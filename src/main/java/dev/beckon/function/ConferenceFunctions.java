@@ -60,13 +60,16 @@ public class ConferenceFunctions {
             throw ApiException.tooLarge("At most " + settings.maxInviteesPerRequest()
                     + " participants per request (settings.maxInviteesPerRequest).");
         }
+        if (participants.size() > config.maxParticipants()) {
+            throw ApiException.tooLarge("A conference holds at most " + config.maxParticipants()
+                    + " participants besides its owner (beckon.max-participants).");
+        }
         InvitationFunctions.refuseSelfInvite(owner, participants, "participants");
         String conferenceId = store.newConferenceId();
         var conference = new ConferenceStore.NewConference(conferenceId,
                 request.alias() != null ? request.alias() : conferenceId, owner.userId(), request.callType(),
                 request.isProtected(), request.message(), request.roomUrl(), settings);
-        return rateLimit.acquire(owner, participants.size())
-                .chain(() -> store.create(conference, owner, participants))
+        return rateLimit.charge(owner, participants.size(), () -> store.create(conference, owner, participants), InvitationFunctions::rang)
                 .map(invited -> created(invited, owner));
     }
 

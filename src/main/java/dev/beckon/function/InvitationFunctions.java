@@ -15,6 +15,7 @@ import dev.beckon.model.Invitee;
 import dev.beckon.ratelimit.InviteRateLimit;
 import dev.beckon.store.ConferenceQueries;
 import dev.beckon.store.ConferenceStore;
+import dev.beckon.store.Invited;
 import io.quarkus.funqy.Funq;
 import io.smallrye.mutiny.Uni;
 
@@ -45,9 +46,10 @@ public class InvitationFunctions {
         Requests.Invite request = Requests.Invite.parse(body);
         Actor actor = guard.caller().actAsUser(request.as());
         refuseSelfInvite(actor, request.invitees(), "invitees");
-        return rateLimit.acquire(actor, request.invitees().size())
-                .chain(() -> store.invite(request.conferenceId(), actor, request.invitees(), request.message(),
-                        request.ringTimeoutSeconds()))
+        return rateLimit.charge(actor, request.invitees().size(),
+                () -> store.invite(request.conferenceId(), actor, request.invitees(), request.message(),
+                        request.ringTimeoutSeconds()),
+                InvitationFunctions::rang)
                 .map(invited -> new InvitationList(invited.items().stream()
                         .map(item -> actor.server()
                                 ? item.invitation().withAccessToken(tokens.issue(item.invitation().to().userId(),
@@ -87,6 +89,11 @@ public class InvitationFunctions {
         Actor actor = guard.caller().actAsUser(request.as());
         return queries.invitations(actor.userId(), request.direction(), request.pendingOnly(), request.limit())
                 .map(InvitationList::new);
+    }
+
+    /** How many people a create or invite rang: those already ringing, handed back, did not ring again. */
+    static int rang(Invited invited) {
+        return (int) invited.items().stream().filter(item -> !item.existing()).count();
     }
 
     static void refuseSelfInvite(Actor actor, List<Invitee> invitees, String field) {

@@ -135,15 +135,15 @@ public class GatewaySessions implements UserChannels.Listener {
         if (sessions == null || sessions.isEmpty()) {
             return;
         }
-        StreamEvent event;
+        List<StreamEvent> events;
         try {
-            event = StreamEvent.fromAnnouncement(payload);
+            events = StreamEvent.fromAnnouncements(payload);
         } catch (RuntimeException e) {
             LOG.warnf("Ignoring an unreadable announcement for %s: %s", userId, e.getMessage());
             return;
         }
         for (Session session : sessions) {
-            session.run(() -> session.offer(event));
+            session.run(() -> events.forEach(session::offer));
         }
     }
 

@@ -1,5 +1,8 @@
 package dev.beckon.gateway;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * One event for one user as it sits in their stream: the shard and stream id it has there (the
  * shard is -1 for an announcement re-sent to a new session, which has no place in the stream),
@@ -10,7 +13,22 @@ record StreamEvent(int shard, String streamId, String json, String type, String 
 
     static final String RECEIVED = "invitation.received";
 
-    /** Parses a pub/sub announcement: {@code "<shard> <stream id> <type> <invitationId|-> <state|-> <JSON>"}. */
+    /**
+     * Parses a pub/sub message: one announcement per line, in the order they happened, each
+     * {@code "<shard> <stream id> <type> <invitationId|-> <state|-> <JSON>"}.
+     */
+    static List<StreamEvent> fromAnnouncements(String message) {
+        List<StreamEvent> events = new ArrayList<>(1);
+        int from = 0;
+        for (int end = message.indexOf('\n'); end >= 0; end = message.indexOf('\n', from)) {
+            events.add(fromAnnouncement(message.substring(from, end)));
+            from = end + 1;
+        }
+        events.add(fromAnnouncement(from == 0 ? message : message.substring(from)));
+        return events;
+    }
+
+    /** Parses one announcement: {@code "<shard> <stream id> <type> <invitationId|-> <state|-> <JSON>"}. */
     static StreamEvent fromAnnouncement(String message) {
         int[] at = new int[5];
         int from = 0;

@@ -2,7 +2,11 @@ package dev.beckon.model;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
-/** Per-conference rules, fixed when the conference is created. */
+/**
+ * Per-conference rules, fixed when the conference is created, and the limits around them: the
+ * one place those limits are written down (the Lua scripts get them as arguments, see
+ * {@code ConferenceStore}).
+ */
 @RegisterForReflection
 public record ConferenceSettings(
         int ringTimeoutSeconds,
@@ -14,4 +18,6 @@ public record ConferenceSettings(
     public static final int MAX_RING_SECONDS = 600;
     public static final int MAX_INVITEES_LIMIT = 100;
     public static final int DEFAULT_MAX_INVITEES = 9;
+    /** Default of {@code beckon.max-participants} (besides the owner). */
+    public static final String DEFAULT_MAX_PARTICIPANTS = "100";
 }

@@ -1,7 +1,13 @@
 package dev.beckon.ratelimit;
 
+import java.time.Duration;
+import java.util.function.Supplier;
+import java.util.function.ToIntFunction;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
 
 import dev.beckon.api.ApiException;
 import dev.beckon.auth.Actor;
@@ -13,10 +19,19 @@ import io.smallrye.mutiny.Uni;
 /**
  * Caps how many invitations one user sends per minute ({@code beckon.rate-limit.invites-per-minute}),
  * shared by every instance through a token bucket in Redis, so one client cannot ring-spam others.
- * Server tokens are the application's own backend and are not limited.
+ * Only invitations that ring are charged. Server tokens are the application's own backend and are
+ * not limited.
+ * <p>
+ * The bucket and the conference live in different Redis Cluster slots, so they cannot change in one
+ * script: a request takes a token per invitee before it runs and gives back, in the bucket's own
+ * atomic script, the tokens of what did not ring (a refused request, invitees already ringing).
  */
 @ApplicationScoped
 public class InviteRateLimit {
+
+    private static final Logger LOG = Logger.getLogger(InviteRateLimit.class);
+    /** The bucket refills its whole limit over this period. */
+    static final Duration PERIOD = Duration.ofMinutes(1);
 
     @Inject
     RedisScripts scripts;
@@ -24,20 +39,33 @@ public class InviteRateLimit {
     @Inject
     BeckonConfig config;
 
+    /**
+     * Runs {@code send}, which may ring up to {@code invitations} people for {@code actor}, and charges
+     * the actor for those that {@code rang} says it rang: fails with 429 (without running it) when the
+     * actor has not that many invitations left.
+     */
+    public <T> Uni<T> charge(Actor actor, int invitations, Supplier<Uni<T>> send, ToIntFunction<T> rang) {
+        if (!limited(actor, invitations)) {
+            return send.get();
+        }
+        return acquire(actor, invitations)
+                .chain(ignored -> send.get())
+                .call(result -> refund(actor, invitations - rang.applyAsInt(result)))
+                .onFailure(InviteRateLimit::refused).call(failure -> refund(actor, invitations));
+    }
+
     /** Completes when {@code actor} may send {@code invitations} more; fails with 429 otherwise. */
     public Uni<Void> acquire(Actor actor, int invitations) {
-        int limit = config.rateLimit().invitesPerMinute();
-        if (limit <= 0 || actor.server() || invitations == 0) {
+        if (!limited(actor, invitations)) {
             return Uni.createFrom().voidItem();
         }
+        int limit = config.rateLimit().invitesPerMinute();
         if (invitations > limit) {
             return Uni.createFrom().failure(ApiException.rateLimited(
-                    "One request cannot send more than " + limit + " invitations.", 60));
+                    "One request cannot send more than " + limit + " invitations.", PERIOD.toSeconds()));
         }
-        return scripts.run(Script.RATE_LIMIT, "bk:rl:{" + actor.userId() + "}", Integer.toString(limit),
-                Integer.toString(invitations))
-                .invoke(reply -> {
-                    long waitMs = reply.toLong();
+        return bucket(actor, invitations)
+                .invoke(waitMs -> {
                     if (waitMs > 0) {
                         long seconds = Math.max(1, (waitMs + 999) / 1000);
                         throw ApiException.rateLimited("Invite rate limit of " + limit + " per minute reached; retry in "
@@ -45,5 +73,36 @@ public class InviteRateLimit {
                     }
                 })
                 .replaceWithVoid();
+    }
+
+    /** Gives back invitations taken by {@link #acquire} that did not ring; never fails the request. */
+    Uni<Void> refund(Actor actor, int invitations) {
+        if (invitations <= 0) {
+            return Uni.createFrom().voidItem();
+        }
+        return bucket(actor, -invitations)
+                .onFailure().invoke(failure -> LOG.debugf("Could not refund %d invitations of %s: %s", invitations,
+                        actor.userId(), failure.getMessage()))
+                .onFailure().recoverWithNull()
+                .replaceWithVoid();
+    }
+
+    private boolean limited(Actor actor, int invitations) {
+        return config.rateLimit().invitesPerMinute() > 0 && !actor.server() && invitations != 0;
+    }
+
+    private Uni<Long> bucket(Actor actor, int change) {
+        return scripts.run(Script.RATE_LIMIT, "bk:rl:{" + actor.userId() + "}",
+                Integer.toString(config.rateLimit().invitesPerMinute()), Integer.toString(change),
+                Long.toString(PERIOD.toMillis()))
+                .map(reply -> reply.toLong());
+    }
+
+    /**
+     * A request refused for what it asked (4xx) rang nobody. A 5xx may have come after the step ran
+     * (a timeout), so its tokens stay taken. The rate limit's own 429 took nothing.
+     */
+    private static boolean refused(Throwable failure) {
+        return failure instanceof ApiException e && e.code().status < 500 && e.code() != dev.beckon.api.ErrorCode.RATE_LIMITED;
     }
 }

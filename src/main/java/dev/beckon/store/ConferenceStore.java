@@ -64,7 +64,9 @@ public class ConferenceStore {
                 Long.toString(config.retention().toMillis()),
                 Long.toString(config.events().replayWindow().toMillis()),
                 config.webhook().url().isPresent() ? "1" : "0",
-                Integer.toString(config.historyLimit()) };
+                Integer.toString(config.historyLimit()),
+                Long.toString(ConferenceSettings.MAX_RING_SECONDS * 1000L),
+                Integer.toString(config.maxParticipants()) };
     }
 
     /** The conference document fixed at creation. */
@@ -145,14 +147,16 @@ public class ConferenceStore {
     public Uni<Expired> expireDue(int shard, int limit) {
         return run(Script.EXPIRE, shard, mapper.createObjectNode().put("limit", limit))
                 .map(items -> new Expired(Integer.parseInt(items.get(0)),
-                        items.get(1).isEmpty() ? null : (long) Double.parseDouble(items.get(1)), Long.parseLong(items.get(2))));
+                        items.get(1).isEmpty() ? null : (long) Double.parseDouble(items.get(1)), Long.parseLong(items.get(2)),
+                        Long.parseLong(items.get(3))));
     }
 
     /**
      * What one sweep of a shard did; {@code nextDeadline} (epoch ms) is its earliest open deadline,
-     * {@code lagMs} how far past its deadline the latest of those it expired was.
+     * {@code lagMs} how far past its deadline the latest of those it expired was, {@code redisNow}
+     * the Redis clock (epoch ms) the sweep judged deadlines by.
      */
-    public record Expired(int count, Long nextDeadline, long lagMs) {
+    public record Expired(int count, Long nextDeadline, long lagMs, long redisNow) {
     }
 
     private ObjectNode inviteInput(String conferenceId, Actor actor, List<Invitee> invitees) {

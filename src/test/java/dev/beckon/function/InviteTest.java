@@ -19,6 +19,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import dev.beckon.support.Api;
 import dev.beckon.support.RedisInspector;
 import dev.beckon.support.BackingServices;
 import dev.beckon.support.Tokens;
@@ -182,6 +183,26 @@ class InviteTest {
                 .when().post("/createConference").then().statusCode(200).extract().path("conferenceId");
         invite(alice, conferenceId, "u1", "u2", "u3").then().statusCode(413).body("error", is("too_large"));
         invite(alice, conferenceId, "u1", "u2").then().statusCode(200).body("invitations", hasSize(2));
+    }
+
+    @Test
+    void aConferenceHoldsAtMostOneHundredParticipantsBesidesItsOwner() {
+        String alice = unique("alice"), newcomer = unique("newcomer");
+        List<String> hundred = java.util.stream.IntStream.range(0, 100).mapToObj(i -> unique("p" + i)).toList();
+        var created = conference(alice, Map.of("settings", Map.of("maxInviteesPerRequest", 100)), hundred.toArray(String[]::new));
+        String conferenceId = created.getString("conferenceId");
+        respond(hundred.get(0), invitationOf(created, hundred.get(0)), "decline").then().statusCode(200);
+
+        invite(alice, conferenceId, newcomer)
+                .then().statusCode(413)
+                .body("error", is("too_large"))
+                .body("message", containsString("at most 100 participants"))
+                .body("message", containsString("beckon.max-participants"));
+        assertEquals(List.of(), RedisInspector.events(newcomer));
+
+        // whoever is in the list already may be rung again: that adds nobody
+        invite(alice, conferenceId, hundred.get(0)).then().statusCode(200).body("invitations[0].state", is("PENDING"));
+        assertEquals(101, Api.getConference(alice, conferenceId).getList("participants").size());
     }
 
     @Test

@@ -53,6 +53,51 @@ class InviteRateLimitTest {
     }
 
     @Test
+    void refusedRequestsCostNothing() {
+        String alice = unique("alice"), carol = unique("carol");
+        String conferenceId = as(Tokens.user(alice)).body(Map.of("participants", List.of(Map.of("userId", unique("w1")))))
+                .when().post("/createConference").then().statusCode(200).extract().path("conferenceId");
+        for (int i = 0; i < 3; i++) {
+            // refused (404, 403): they rang nobody; charged, they would have run out on the second round
+            as(Tokens.user(alice)).body(Map.of("conferenceId", conferenceId + "x", "invitees", List.of(Map.of("userId", "w2"), Map.of("userId", "w3"))))
+                    .when().post("/invite").then().statusCode(404);
+            as(Tokens.user(carol)).body(Map.of("conferenceId", conferenceId, "invitees", List.of(Map.of("userId", "w4"), Map.of("userId", "w5"))))
+                    .when().post("/invite").then().statusCode(403);
+        }
+
+        // alice has rung one person, carol nobody: each still has the rest of the five
+        as(Tokens.user(alice)).body(Map.of("conferenceId", conferenceId, "invitees",
+                List.of(Map.of("userId", unique("w6")), Map.of("userId", unique("w7")), Map.of("userId", unique("w8")), Map.of("userId", unique("w9")))))
+                .when().post("/invite").then().statusCode(200);
+        as(Tokens.user(carol)).body(Map.of("participants", List.of(Map.of("userId", "w1"), Map.of("userId", "w2"), Map.of("userId", "w3"),
+                Map.of("userId", "w4"), Map.of("userId", "w5"))))
+                .when().post("/createConference").then().statusCode(200);
+        as(Tokens.user(alice)).body(Map.of("conferenceId", conferenceId, "invitees", List.of(Map.of("userId", unique("w10")))))
+                .when().post("/invite").then().statusCode(429);
+    }
+
+    @Test
+    void inviteesAlreadyRingingAreHandedBackFreeOfCharge() {
+        String alice = unique("alice"), x1 = unique("x1"), x2 = unique("x2");
+        String conferenceId = as(Tokens.user(alice)).body(Map.of("participants", List.of(Map.of("userId", x1), Map.of("userId", x2))))
+                .when().post("/createConference").then().statusCode(200).extract().path("conferenceId");
+        for (int i = 0; i < 3; i++) {
+            as(Tokens.user(alice)).body(Map.of("conferenceId", conferenceId, "invitees", List.of(Map.of("userId", x1), Map.of("userId", x2))))
+                    .when().post("/invite").then().statusCode(200)
+                    .body("invitations.size()", is(2));
+        }
+        assertTrue(RedisInspector.events(x1).stream().filter(e -> e.path("type").asText().equals("invitation.received")).count() == 1,
+                "x1 was rung once");
+
+        // two rang, so three of the five remain
+        as(Tokens.user(alice)).body(Map.of("conferenceId", conferenceId, "invitees",
+                List.of(Map.of("userId", unique("x3")), Map.of("userId", unique("x4")), Map.of("userId", unique("x5")))))
+                .when().post("/invite").then().statusCode(200);
+        as(Tokens.user(alice)).body(Map.of("conferenceId", conferenceId, "invitees", List.of(Map.of("userId", unique("x6")))))
+                .when().post("/invite").then().statusCode(429);
+    }
+
+    @Test
     void theLimitIsPerUser() {
         String alice = unique("alice"), carol = unique("carol");
         var five = List.of(Map.of("userId", "s1"), Map.of("userId", "s2"), Map.of("userId", "s3"), Map.of("userId", "s4"), Map.of("userId", "s5"));

@@ -1,0 +1,162 @@
+package dev.beckon.expiry;
+
+import java.time.Duration;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
+
+import dev.beckon.redis.RedisTopology;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.RedisConnection;
+import io.vertx.mutiny.redis.client.Request;
+import io.vertx.mutiny.redis.client.Response;
+import io.vertx.redis.client.ProtocolVersion;
+import io.vertx.redis.client.RedisOptions;
+
+/**
+ * The sweeper's own pub/sub connection, subscribed to {@link ExpirySweeper#CHANNEL}, on which the
+ * invite script announces deadlines earlier than any a shard had. Against Redis Cluster it talks
+ * to one node (a PUBLISH on any node reaches every node's subscribers), the next one after each
+ * loss. A lost connection makes the sweeper sweep everything and poll until this is back; a ping
+ * every {@link #PING_EVERY} notices a connection that died silently.
+ */
+@ApplicationScoped
+class ExpiryWakeUps {
+
+    private static final Logger LOG = Logger.getLogger(ExpiryWakeUps.class);
+    static final Duration PING_EVERY = Duration.ofSeconds(10);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+
+    @Inject
+    Redis redis;
+
+    @Inject
+    Vertx vertx;
+
+    @Inject
+    RedisTopology topology;
+
+    private volatile ExpirySweeper sweeper;
+    private volatile RedisConnection connection;
+    private volatile boolean running;
+    private volatile long lastPong;
+    private long backoffMs = 50;
+    private Redis nodeClient;
+    private int nextNode;
+
+    void start(ExpirySweeper sweeper) {
+        this.sweeper = sweeper;
+        running = true;
+        connect();
+    }
+
+    void stop() {
+        running = false;
+        RedisConnection current = connection;
+        if (current != null) {
+            current.close().subscribe().with(v -> { }, f -> { });
+        }
+    }
+
+    private Uni<RedisConnection> open() {
+        if (!topology.clustered()) {
+            return redis.connect();
+        }
+        if (nodeClient != null) {
+            nodeClient.close();
+        }
+        List<String> hosts = topology.hosts();
+        String host = hosts.get(nextNode++ % hosts.size());
+        nodeClient = Redis.createClient(vertx, new RedisOptions()
+                .setConnectionString(host).setPreferredProtocolVersion(ProtocolVersion.RESP3));
+        return nodeClient.connect();
+    }
+
+    private void connect() {
+        if (!running) {
+            return;
+        }
+        open().subscribe().with(this::connected, failure -> {
+            LOG.debugf("Expiry wake-up connection failed: %s", failure.getMessage());
+            retry();
+        });
+    }
+
+    private void connected(RedisConnection conn) {
+        if (!running) {
+            conn.close().subscribe().with(v -> { }, f -> { });
+            return;
+        }
+        backoffMs = 50;
+        lastPong = System.nanoTime();
+        conn.handler(message -> received(message));
+        conn.exceptionHandler(failure -> lost(conn, failure.getMessage()));
+        conn.endHandler(() -> lost(conn, "closed"));
+        connection = conn;
+        // the sweeper hears it is listening once Redis confirms the subscription (see received)
+        conn.send(Request.cmd(Command.SUBSCRIBE).arg(ExpirySweeper.CHANNEL))
+                .subscribe().with(r -> { }, f -> lost(conn, f.getMessage()));
+        vertx.setPeriodic(PING_EVERY.toMillis(), id -> {
+            if (connection != conn) {
+                vertx.cancelTimer(id);
+                return;
+            }
+            if (System.nanoTime() - lastPong > PING_EVERY.multipliedBy(3).toNanos()) {
+                lost(conn, "no answer to ping");
+                return;
+            }
+            conn.send(Request.cmd(Command.PING)).subscribe().with(r -> lastPong = System.nanoTime(), f -> lost(conn, f.getMessage()));
+        });
+    }
+
+    private void received(Response message) {
+        if (message == null || message.size() < 2) {
+            return;
+        }
+        switch (message.get(0).toString()) {
+            case "message" -> {
+                if (message.size() >= 3 && ExpirySweeper.CHANNEL.equals(message.get(1).toString())) {
+                    wakeUp(message.get(2).toString());
+                }
+            }
+            case "subscribe" -> sweeper.listening();
+            default -> { }
+        }
+    }
+
+    /** "<shard> <deadline ms>" */
+    private void wakeUp(String payload) {
+        int space = payload.indexOf(' ');
+        try {
+            sweeper.wake(Integer.parseInt(payload.substring(0, space)), Long.parseLong(payload.substring(space + 1)));
+        } catch (RuntimeException e) {
+            LOG.debugf("Ignoring an unreadable expiry wake-up: %s", payload);
+        }
+    }
+
+    private synchronized void lost(RedisConnection conn, String why) {
+        if (connection != conn || !running) {
+            return;
+        }
+        LOG.warnf("Lost the expiry wake-up connection to Redis (%s); sweeping every shard until it is back", why);
+        connection = null;
+        sweeper.deaf();
+        conn.close().subscribe().with(v -> { }, f -> { });
+        retry();
+    }
+
+    private void retry() {
+        if (!running) {
+            return;
+        }
+        long delay = backoffMs;
+        backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF.toMillis());
+        vertx.setTimer(delay, id -> connect());
+    }
+}
