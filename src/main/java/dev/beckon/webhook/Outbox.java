@@ -31,7 +31,11 @@ final class Outbox {
      */
     private static final String CREATE_GROUP = """
             if redis.call('EXISTS', KEYS[1]) == 1 then
-              return redis.pcall('XGROUP', 'CREATE', KEYS[1], ARGV[1], '0')
+              local created = redis.pcall('XGROUP', 'CREATE', KEYS[1], ARGV[1], '0')
+              if type(created) == 'table' and created.err and not string.find(created.err, 'BUSYGROUP') then
+                return created
+              end
+              return 'OK'
             end
             redis.call('XGROUP', 'CREATE', KEYS[1], ARGV[1], '0', 'MKSTREAM')
             redis.call('PEXPIRE', KEYS[1], ARGV[2])

@@ -17,7 +17,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.beckon.config.BeckonConfig;
-import dev.beckon.gateway.Presence;
 import dev.beckon.redis.RedisTopology;
 import dev.beckon.store.Shards;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -45,9 +44,6 @@ public class WebhookDispatcher {
     public static final String DEAD_LETTERS = DeadLetters.KEY;
     static final Duration RECLAIM_EVERY = Duration.ofSeconds(30);
     static final Duration MAX_BACKOFF = Duration.ofMinutes(1);
-
-    @Inject
-    Presence presence;
 
     @Inject
     ObjectMapper mapper;
@@ -78,6 +74,7 @@ public class WebhookDispatcher {
     private DeadLetters deadLetters;
     private WebhookMeters meters;
     private Reclaimer reclaimer;
+    private PresenceLookup presence;
     private long reclaimTimer = -1;
 
     /** One event on its way to the receiver. The body is fixed at the first attempt and reused by every retry. */
@@ -110,6 +107,7 @@ public class WebhookDispatcher {
         sender = new WebhookSender(URI.create(settings.url().get()), new WebhookSigner(settings.secret().orElseThrow()),
                 settings.timeout(), Clock.systemUTC());
         deadLetters = new DeadLetters(commands, mapper);
+        presence = new PresenceLookup(commands);
         meters = new WebhookMeters(registry, inFlight);
         reclaimer = new Reclaimer(outbox, inFlight, this::take);
         running = true;
@@ -208,8 +206,8 @@ public class WebhookDispatcher {
             delivery.body = delivery.entry.event();
             return Uni.createFrom().item(delivery);
         }
-        return presence.of(delivery.entry.subject()).map(state -> {
-            ((ObjectNode) event.get("data")).put("online", state.online());
+        return presence.online(delivery.entry.subject()).map(online -> {
+            ((ObjectNode) event.get("data")).put("online", online);
             delivery.body = event.toString();
             return delivery;
         });
