@@ -110,6 +110,13 @@ public interface BeckonConfig {
         /** Deliveries one instance has in flight at most. */
         @WithDefault("256")
         int concurrency();
+
+        /**
+         * How long one blocking read of the outbox waits for a new event before it is sent again:
+         * an idle outbox costs one command per reader (1, or 16 on a cluster) per this time.
+         */
+        @WithDefault("60s")
+        Duration idleWait();
     }
 
     interface RateLimit {

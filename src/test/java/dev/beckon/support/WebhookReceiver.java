@@ -1,9 +1,11 @@
 package dev.beckon.support;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -12,7 +14,11 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
@@ -24,7 +30,8 @@ import com.sun.net.httpserver.HttpServer;
 /**
  * The application's backend as far as webhooks go: a loopback HTTP server that verifies each
  * request with the off-the-shelf {@code standardwebhooks} library and records it. It can be
- * told to fail the first attempts of some events, to exercise retries.
+ * told to fail the first attempts of some events, to exercise retries, and be taken down
+ * (nothing listens on its port), brought back up, or set flapping between the two.
  */
 public final class WebhookReceiver {
 
@@ -35,8 +42,15 @@ public final class WebhookReceiver {
             boolean verified, int answeredWith) {
     }
 
-    private final HttpServer server;
+    private volatile HttpServer server;
+    private final int port;
     private final String secret;
+    private final ScheduledExecutorService flapper = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "webhook-receiver-flapper");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private volatile ScheduledFuture<?> flapping;
     private final Webhook verifier;
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final Map<String, AtomicInteger> attemptsById = new ConcurrentHashMap<>();
@@ -45,6 +59,7 @@ public final class WebhookReceiver {
 
     private WebhookReceiver(HttpServer server, String secret) throws Exception {
         this.server = server;
+        this.port = server.getAddress().getPort();
         this.secret = secret;
         this.verifier = new Webhook(secret);
     }
@@ -56,19 +71,76 @@ public final class WebhookReceiver {
             String secret = "whsec_" + Base64.getEncoder().encodeToString(key);
             HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
             WebhookReceiver receiver = new WebhookReceiver(server, secret);
-            server.createContext("/hooks", exchange -> {
-                String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-                Map<String, List<String>> headers = new TreeMap<>();
-                exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), values));
-                int status = receiver.handle(body, headers);
-                exchange.sendResponseHeaders(status, -1);
-                exchange.close();
-            });
-            server.setExecutor(Executors.newFixedThreadPool(4));
-            server.start();
+            receiver.serve(server);
             return receiver;
         } catch (Exception e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    private void serve(HttpServer on) {
+        on.createContext("/hooks", exchange -> {
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            Map<String, List<String>> headers = new TreeMap<>();
+            exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), values));
+            int status = handle(body, headers);
+            exchange.sendResponseHeaders(status, -1);
+            exchange.close();
+        });
+        on.setExecutor(Executors.newFixedThreadPool(4));
+        on.start();
+    }
+
+    /** Nothing listens on the receiver's port any more: attempts fail with connection refused. */
+    public synchronized void down() {
+        stopFlapping();
+        goDown();
+    }
+
+    /** Listens again, on the same port. */
+    public synchronized void up() {
+        stopFlapping();
+        goUp();
+    }
+
+    /** Goes down and up again every {@code period}. */
+    public synchronized void flapping(Duration period) {
+        stopFlapping();
+        flapping = flapper.scheduleAtFixedRate(() -> {
+            synchronized (this) {
+                if (server == null) {
+                    goUp();
+                } else {
+                    goDown();
+                }
+            }
+        }, 0, period.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void stopFlapping() {
+        if (flapping != null) {
+            flapping.cancel(false);
+            flapping = null;
+        }
+    }
+
+    private void goDown() {
+        if (server != null) {
+            server.stop(0);
+            ((ExecutorService) server.getExecutor()).shutdownNow();
+            server = null;
+        }
+    }
+
+    private void goUp() {
+        if (server == null) {
+            try {
+                HttpServer again = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
+                serve(again);
+                server = again;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 
@@ -119,7 +191,7 @@ public final class WebhookReceiver {
     }
 
     public String url() {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + "/hooks";
+        return "http://127.0.0.1:" + port + "/hooks";
     }
 
     public String secret() {
@@ -127,6 +199,8 @@ public final class WebhookReceiver {
     }
 
     public void stop() {
-        server.stop(0);
+        stopFlapping();
+        flapper.shutdownNow();
+        goDown();
     }
 }

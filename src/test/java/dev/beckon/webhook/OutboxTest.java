@@ -1,0 +1,132 @@
+package dev.beckon.webhook;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.beckon.redis.EmbeddedRedisServer;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
+
+/**
+ * The outbox as two instances share it, against a real Redis: the attempts made on an entry
+ * are kept in Redis, so an instance that takes the entry over from another goes on counting
+ * where the other stopped.
+ */
+class OutboxTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(3);
+    private static EmbeddedRedisServer server;
+    private static Vertx vertx;
+    private static Redis client;
+    private static RedisLink link;
+
+    @BeforeAll
+    static void start() {
+        server = new EmbeddedRedisServer(EmbeddedRedisServer.freePort()).start();
+        vertx = Vertx.vertx();
+        client = Redis.createClient(vertx, new RedisOptions().setConnectionString(server.uri()));
+        link = new RedisLink(client, TIMEOUT);
+    }
+
+    @AfterAll
+    static void stop() {
+        link.close();
+        client.close();
+        vertx.closeAndAwait();
+        server.stop();
+    }
+
+    private static Outbox instance(String consumer) {
+        return new Outbox(link, consumer, Duration.ofHours(1));
+    }
+
+    private static String emit(int shard, String subject) {
+        return (String) server.call("XADD", Outbox.key(shard), "*", "e", "{\"id\":\"ev-" + subject + "\"}", "u", subject,
+                "t", "invitation.received");
+    }
+
+    private static List<OutboxEntry> readNew(Outbox outbox, int shard) {
+        int[] shards = { shard };
+        return Outbox.parseRead(shards, link.send(outbox.readNew(shards, 10, Duration.ofMillis(100)), TIMEOUT.plusSeconds(1))
+                .await().atMost(TIMEOUT.plusSeconds(2)));
+    }
+
+    @Test
+    void aMissingStreamIsCreatedWithItsGroupAndATtl() {
+        int shard = 1;
+        server.call("DEL", Outbox.key(shard));
+        instance("a").createGroup(shard).await().atMost(TIMEOUT);
+        long ttl = (Long) server.call("PTTL", Outbox.key(shard));
+        assertTrue(ttl > 0, "the stream expires like every key (" + ttl + ")");
+        instance("a").createGroup(shard).await().atMost(TIMEOUT);
+        assertEquals(ttl / 1000, (Long) server.call("PTTL", Outbox.key(shard)) / 1000, "an existing stream keeps its TTL");
+    }
+
+    @Test
+    void attemptsSurviveATakeoverByAnotherInstance() {
+        int shard = 3;
+        Outbox a = instance("a"), b = instance("b");
+        a.createGroup(shard).await().atMost(TIMEOUT);
+        String entryId = emit(shard, "bob");
+
+        List<OutboxEntry> read = readNew(a, shard);
+        assertEquals(1, read.size());
+        OutboxEntry entry = read.get(0);
+        assertEquals(entryId, entry.entryId());
+        assertEquals(0, entry.attempts(), "a new entry has had no attempts");
+        assertEquals("bob", entry.subject());
+        assertEquals("invitation.received", entry.type());
+
+        a.recordAttempts(entry, 3).await().atMost(TIMEOUT);
+        List<OutboxEntry> takenByB = b.reclaim(shard, Duration.ZERO, 10).await().atMost(TIMEOUT);
+        assertEquals(1, takenByB.size());
+        assertEquals(3, takenByB.get(0).attempts(), "b goes on from a's three attempts");
+
+        b.recordAttempts(takenByB.get(0), 5).await().atMost(TIMEOUT);
+        List<OutboxEntry> takenBack = a.reclaim(shard, Duration.ZERO, 10).await().atMost(TIMEOUT);
+        assertEquals(5, takenBack.get(0).attempts());
+
+        a.finish(takenBack.get(0)).await().atMost(TIMEOUT);
+        assertEquals(0L, server.call("XLEN", Outbox.key(shard)));
+        assertEquals(List.of(), b.reclaim(shard, Duration.ZERO, 10).await().atMost(TIMEOUT));
+    }
+
+    @Test
+    void anEntryTakenOverBeforeAnyAttemptHasHadNone() {
+        int shard = 5;
+        Outbox a = instance("a"), b = instance("b");
+        a.createGroup(shard).await().atMost(TIMEOUT);
+        emit(shard, "carol");
+        assertEquals(1, readNew(a, shard).size());
+        List<OutboxEntry> taken = b.reclaim(shard, Duration.ZERO, 10).await().atMost(TIMEOUT);
+        assertEquals(1, taken.size());
+        assertEquals(0, taken.get(0).attempts());
+    }
+
+    @Test
+    void onlyEntriesIdleLongEnoughAreTakenOver() {
+        int shard = 7;
+        Outbox a = instance("a"), b = instance("b");
+        a.createGroup(shard).await().atMost(TIMEOUT);
+        emit(shard, "dave");
+        OutboxEntry entry = readNew(a, shard).get(0);
+        a.recordAttempts(entry, 1).await().atMost(TIMEOUT);
+        assertEquals(List.of(), b.reclaim(shard, Duration.ofMinutes(2), 10).await().atMost(TIMEOUT),
+                "a touched it just now");
+    }
+
+    @Test
+    void deliveryCountersMapToAttempts() {
+        assertEquals(0, Outbox.attemptsOf(0));
+        assertEquals(0, Outbox.attemptsOf(2));
+        assertEquals(6, Outbox.attemptsOf(8));
+    }
+}
