@@ -1,23 +1,19 @@
 package dev.beckon.expiry;
 
 import java.time.Duration;
-import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
-import dev.beckon.redis.RedisTopology;
+import dev.beckon.redis.SubscriberConnections;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Command;
-import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.RedisConnection;
 import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
-import io.vertx.redis.client.ProtocolVersion;
-import io.vertx.redis.client.RedisOptions;
 
 /**
  * The sweeper's own pub/sub connection, subscribed to {@link ExpirySweeper#CHANNEL}, on which the
@@ -34,21 +30,17 @@ class ExpiryWakeUps {
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
 
     @Inject
-    Redis redis;
-
-    @Inject
     Vertx vertx;
 
     @Inject
-    RedisTopology topology;
+    SubscriberConnections connections;
 
     private volatile ExpirySweeper sweeper;
     private volatile RedisConnection connection;
     private volatile boolean running;
     private volatile long lastPong;
     private long backoffMs = 50;
-    private Redis nodeClient;
-    private int nextNode;
+    private SubscriberConnections.Opener opener;
 
     void start(ExpirySweeper sweeper) {
         this.sweeper = sweeper;
@@ -65,17 +57,10 @@ class ExpiryWakeUps {
     }
 
     private Uni<RedisConnection> open() {
-        if (!topology.clustered()) {
-            return redis.connect();
+        if (opener == null) {
+            opener = connections.opener();
         }
-        if (nodeClient != null) {
-            nodeClient.close();
-        }
-        List<String> hosts = topology.hosts();
-        String host = hosts.get(nextNode++ % hosts.size());
-        nodeClient = Redis.createClient(vertx, new RedisOptions()
-                .setConnectionString(host).setPreferredProtocolVersion(ProtocolVersion.RESP3));
-        return nodeClient.connect();
+        return opener.open();
     }
 
     private void connect() {

@@ -13,18 +13,13 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
-import dev.beckon.redis.RedisClientOptions;
-import dev.beckon.redis.RedisTopology;
+import dev.beckon.redis.SubscriberConnections;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Command;
-import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.RedisConnection;
 import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
-import io.vertx.redis.client.ProtocolVersion;
-import io.vertx.redis.client.RedisClientType;
-import io.vertx.redis.client.RedisOptions;
 
 /**
  * The gateway's Redis pub/sub connection: one channel per user with an open session here
@@ -58,13 +53,10 @@ public class UserChannels {
     }
 
     @Inject
-    Redis redis;
-
-    @Inject
     Vertx vertx;
 
     @Inject
-    RedisTopology topology;
+    SubscriberConnections connections;
 
     private final Map<String, Subscription> channels = new ConcurrentHashMap<>();
     private volatile Listener listener;
@@ -75,13 +67,8 @@ public class UserChannels {
     private long pingTimer = -1;
     /** Channels resubscribed after a reconnect whose confirmation has not arrived yet. */
     private final Set<String> awaitingResubscribe = new HashSet<>();
-    /**
-     * Against Redis Cluster, pub/sub runs on a plain connection to one node (a PUBLISH on any node
-     * reaches every node's subscribers); each reconnect tries the next node, so losing one node
-     * costs a reconnect, not the stream.
-     */
-    private Redis nodeClient;
-    private int nextNode;
+    /** Against Redis Cluster, each reconnect tries the next node (see SubscriberConnections). */
+    private SubscriberConnections.Opener opener;
 
     /** A channel this gateway wants, and who waits for Redis to confirm it. */
     private static final class Subscription {
@@ -144,24 +131,11 @@ public class UserChannels {
     }
 
     private Uni<RedisConnection> open() {
-        if (!topology.clustered()) {
-            return redis.connect();
+        if (opener == null) {
+            opener = connections.opener();
         }
-        if (nodeClient != null) {
-            nodeClient.close();
-        }
-        // the client's own options (password, TLS, timeouts): touching the client creates it, which records them
-        redis.getDelegate();
-        RedisOptions options = clientOptions.copy();
-        List<String> hosts = options.getEndpoints();
-        String host = hosts.get(nextNode++ % hosts.size());
-        nodeClient = Redis.createClient(vertx, options.setType(RedisClientType.STANDALONE)
-                .setEndpoints(new ArrayList<>(List.of(host))).setPreferredProtocolVersion(ProtocolVersion.RESP3));
-        return nodeClient.connect();
+        return opener.open();
     }
-
-    @Inject
-    RedisClientOptions clientOptions;
 
     private void connect() {
         if (!running) {
