@@ -26,7 +26,7 @@ public class FunctionGuard {
 
     /** Every function Beckon exposes, as {@code POST /<name>}. */
     public static final List<String> FUNCTIONS = List.of("createConference", "invite", "respond", "cancel",
-            "getConference", "listInvitations", "presence", "leave");
+            "getConference", "listInvitations", "presence", "leave", "registerDevice", "unregisterDevice", "listDevices");
 
     private static final String CALLER = Caller.class.getName();
 

@@ -15,7 +15,8 @@ public enum Script {
     HISTORY("history", true),
     CONNECT("connect", true),
     PRESENCE("presence", false),
-    RATE_LIMIT("ratelimit", false);
+    RATE_LIMIT("ratelimit", false),
+    DEVICES("devices", false);
 
     final String file;
     final boolean withLib;
