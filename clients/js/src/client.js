@@ -80,19 +80,21 @@ export class BeckonClient {
 
   /** `POST /<name>` with `body`; resolves to the answer, rejects with a BeckonError. */
   async call(name, body) {
+    const payload = JSON.stringify(body);
     for (let attempt = 0; ; attempt++) {
       const token = await this.#currentToken(attempt > 0);
       let response;
+      let text;
       try {
         response = await this.#fetch(this.#baseUrl + '/' + name, {
           method: 'POST',
           headers: { 'Authorization': 'Bearer ' + token, 'Content-Type': 'application/json' },
-          body: JSON.stringify(body),
+          body: payload,
         });
+        text = await response.text();
       } catch (error) {
         throw BeckonError.network(error);
       }
-      const text = await response.text();
       if (response.status === 401 && attempt === 0 && typeof this.#token === 'function') continue;
       if (!response.ok) throw BeckonError.fromResponse(response, text);
       return text ? JSON.parse(text) : null;

@@ -175,8 +175,8 @@ export class EventStream {
   }
 
   #dropped(error) {
-    this.#emit('error', error);
     if (this.#closed) return;
+    this.#emit('error', error);
     // exponential backoff with full jitter, so a restarted Beckon is not hit by every client at once
     const { initialDelayMs, maxDelayMs } = this.#options.reconnect;
     const ceiling = Math.min(maxDelayMs, Math.max(this.#retryMs, initialDelayMs) * 2 ** this.#attempt);
