@@ -292,7 +292,7 @@ export interface BeckonClientOptions {
   fetch?: typeof fetch;
   /** Default: the global EventSource, where there is one. */
   EventSource?: unknown;
-  /** "auto" (default): EventSource where there is one, else fetch. */
+  /** "auto" (default): EventSource where there is one (fetch once it gives up for good), else fetch. */
   transport?: 'auto' | 'fetch' | 'eventsource';
   /** Reconnect backoff of the event stream (default 500 ms doubling up to 30 s, with jitter). */
   reconnect?: { initialDelayMs?: number; maxDelayMs?: number };

@@ -14,9 +14,9 @@ const TERMINAL_STATES = new Set(['ACCEPTED', 'DECLINED', 'CANCELED', 'EXPIRED'])
  * Transports: `fetch` reads the stream with fetch and sends `Authorization` and, on every
  * reconnect, `Last-Event-ID` itself (Node, and browsers when asked); `eventsource` uses the
  * browser's EventSource with the token as `?access_token=`, which resumes with Last-Event-ID on
- * its own reconnects. When an EventSource gives up (the token expired, say) a new one opens with a
- * fresh token: Beckon starts every stream with the calls ringing at that moment, but other events
- * of that gap are not replayed, since an EventSource cannot send Last-Event-ID when it is created.
+ * its own reconnects. An EventSource cannot send Last-Event-ID when it is created, so when one
+ * gives up for good (its token expired, say) the stream carries on over fetch, which can: a
+ * fresh token and the last id, and nothing of the gap is lost.
  */
 export class EventStream {
   #options;
@@ -26,6 +26,7 @@ export class EventStream {
   #running = false;
   #abort = null;
   #source = null;
+  #eventSourceGaveUp = false;
   #sourceTypes = new Set();
   #attempt = 0;
   #retryMs;
@@ -53,7 +54,8 @@ export class EventStream {
 
   get transport() {
     const wanted = this.#options.transport;
-    if (wanted !== 'auto') return wanted;
+    if (wanted === 'fetch' || this.#eventSourceGaveUp) return 'fetch';
+    if (wanted === 'eventsource') return wanted;
     return this.#options.EventSource ? 'eventsource' : 'fetch';
   }
 
@@ -156,6 +158,7 @@ export class EventStream {
     source.onerror = () => {
       if (source.readyState === 2 /* CLOSED: it will not reconnect by itself */) {
         this.#source = null;
+        this.#eventSourceGaveUp = true;
         this.#dropped(new BeckonError({ status: 0, code: 'stream_closed', message: 'The event stream was refused or ended; reconnecting.' }));
       } else {
         this.#emit('error', new BeckonError({ status: 0, code: 'network', message: 'The event stream dropped; the browser reconnects.' }));

@@ -133,3 +133,50 @@ describe('Ringing', () => {
     beckon.close();
   });
 });
+
+/** Stands in for a browser's EventSource: the test delivers messages and closes it. */
+class FakeEventSource {
+  static instances = [];
+  readyState = 0;
+  listeners = new Map();
+  constructor(url) {
+    this.url = url;
+    FakeEventSource.instances.push(this);
+  }
+  addEventListener(type, listener) {
+    this.listeners.set(type, listener);
+  }
+  deliver(type, lastEventId, data) {
+    this.listeners.get(type)?.({ data: JSON.stringify({ id: 'e-' + lastEventId, type, data }), lastEventId });
+  }
+  close() {
+    this.readyState = 2;
+  }
+}
+
+describe('the event stream in a browser', () => {
+  it('uses EventSource with the token in the query, and carries on over fetch with Last-Event-ID when it gives up', async () => {
+    const { fetch, requests } = scriptedFetch([[sse('0:9-0', 'invitation.canceled', invitation('i1', 'CANCELED'))]]);
+    const beckon = new BeckonClient({ baseUrl: 'https://beckon.test', token: 'tok en', fetch, EventSource: FakeEventSource,
+      reconnect: { initialDelayMs: 10, maxDelayMs: 20 } });
+    const seen = [];
+    beckon.on('*', event => seen.push([event.type, event.data.invitationId]));
+    await until(() => FakeEventSource.instances.length === 1, 'an EventSource');
+    const source = FakeEventSource.instances[0];
+    assert.equal(source.url, 'https://beckon.test/events?access_token=tok%20en');
+
+    source.onopen();
+    source.deliver('invitation.received', '0:8-0', invitation('i1'));
+    await until(() => seen.length === 1, 'the ring');
+    source.readyState = 2; // refused on its own reconnect (an expired token, say): it will not try again
+    source.onerror();
+
+    await until(() => seen.length === 2, 'the cancel, over fetch');
+    beckon.close();
+    assert.equal(FakeEventSource.instances.length, 1);
+    assert.equal(requests.length, 1);
+    assert.equal(requests[0].headers['Last-Event-ID'], '0:8-0');
+    assert.equal(requests[0].headers.Authorization, 'Bearer tok en');
+    assert.deepEqual(seen, [['invitation.received', 'i1'], ['invitation.canceled', 'i1']]);
+  });
+});
