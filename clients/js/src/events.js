@@ -210,6 +210,7 @@ export class EventStream {
     this.#flushScheduled = false;
     const batch = this.#batch;
     this.#batch = [];
+    if (this.#closed) return;
     for (const event of batch) {
       if (TERMINAL_TYPES.has(event.type) && event.data?.invitationId) this.#ended.add(event.data.invitationId);
     }
