@@ -1,5 +1,5 @@
-// Beckon console: a reference client that uses only the public API (the functions and /events).
-'use strict';
+// Beckon console: a reference client that uses only the public API, through @beckon/client.
+import { BeckonClient, BeckonError, EVENT_TYPES } from '../client/index.js';
 
 const TERMINAL = new Set(['ACCEPTED', 'DECLINED', 'CANCELED', 'EXPIRED']);
 const OUTGOING_LABELS = {
@@ -7,13 +7,10 @@ const OUTGOING_LABELS = {
   CANCELED: 'canceled', EXPIRED: 'missed (no answer)',
 };
 const CALL_TYPES = { video_call: 'video call', audio_call: 'audio call', live_streaming: 'live streaming' };
-const EVENT_TYPES = ['invitation.received', 'invitation.ringing', 'invitation.accepted', 'invitation.declined',
-  'invitation.canceled', 'invitation.expired', 'participant.added', 'participant.updated', 'conference.ended'];
 
 const state = {
-  token: null,
+  client: null,
   me: null,
-  events: null,
   incoming: new Map(),   // invitationId → Invitation, while it rings here
   outgoing: new Map(),   // invitationId → Invitation, newest last
   contacts: new Map(),   // userId → presence
@@ -40,45 +37,14 @@ function el(tag, attributes = {}, ...children) {
 
 // ---- the API ---------------------------------------------------------------------------------
 
-class ApiError extends Error {
-  constructor(status, code, message, conflictState, retryAfter) {
-    super(message);
-    this.status = status;
-    this.code = code;
-    this.state = conflictState;
-    this.retryAfter = retryAfter;
-  }
-}
-
-/** Calls a function; every failure is shown in the error list and rethrown. */
+/** Calls a function through the client; every failure is shown in the error list and rethrown. */
 async function call(name, body) {
-  let response;
   try {
-    response = await fetch('/' + name, {
-      method: 'POST',
-      headers: { 'Authorization': 'Bearer ' + state.token, 'Content-Type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-  } catch (networkFailure) {
-    const error = new ApiError(0, 'network', 'Beckon could not be reached: ' + networkFailure.message);
+    return await state.client.call(name, body);
+  } catch (error) {
     reportError(name, error);
     throw error;
   }
-  const text = await response.text();
-  if (!response.ok) {
-    const error = errorOf(response, text);
-    reportError(name, error);
-    throw error;
-  }
-  return text ? JSON.parse(text) : null;
-}
-
-/** Beckon's error JSON ({error, message, state?}) as an ApiError; any other body as its text. */
-function errorOf(response, text) {
-  let json = null;
-  try { json = JSON.parse(text); } catch (notJson) { /* not Beckon's error format */ }
-  return new ApiError(response.status, json?.error ?? 'http_' + response.status,
-    json?.message ?? (text || response.statusText), json?.state, response.headers.get('Retry-After'));
 }
 
 function reportError(what, error) {
@@ -109,11 +75,11 @@ async function devToken(userId, name, picture) {
   if (picture) query.set('picture', picture);
   const response = await fetch('/dev/token?' + query);
   if (response.status === 404) {
-    throw new ApiError(404, 'no_dev_helper',
-      'This Beckon has no development token helper (it runs in production): paste a token your backend signed for this user.');
+    throw new BeckonError({ status: 404, code: 'no_dev_helper',
+      message: 'This Beckon has no development token helper (it runs in production): paste a token your backend signed for this user.' });
   }
   const text = await response.text();
-  if (!response.ok) throw errorOf(response, text);
+  if (!response.ok) throw BeckonError.fromResponse(response, text);
   return text.trim();
 }
 
@@ -130,16 +96,16 @@ async function signIn(event) {
   }
   const claims = claimsOf(token);
   if (!claims) {
-    reportError('sign in', new ApiError(0, 'invalid_token', 'That is not a JWT.'));
+    reportError('sign in', new BeckonError({ status: 0, code: 'invalid_token', message: 'That is not a JWT.' }));
     return;
   }
-  state.token = token;
+  state.client = new BeckonClient({ baseUrl: location.origin, token });
   state.me = { userId: claims.sub, name: claims.name };
   try {
     // proves the token before anything else; a bad one shows Beckon's 401 here
     await call('presence', { userIds: [claims.sub] });
   } catch (error) {
-    state.token = null;
+    state.client = null;
     return;
   }
   $('#sign-in').hidden = true;
@@ -153,7 +119,7 @@ async function signIn(event) {
 }
 
 function signOut() {
-  state.events?.close();
+  state.client?.close();
   state.timers.forEach(clearInterval);
   location.reload();
 }
@@ -161,15 +127,10 @@ function signOut() {
 // ---- the event stream ------------------------------------------------------------------------
 
 function openEvents() {
-  // EventSource reconnects by itself and sends Last-Event-ID, so Beckon replays what was missed
-  const source = new EventSource('/events?access_token=' + encodeURIComponent(state.token));
-  state.events = source;
-  source.onopen = () => setStreamStatus('open', 'online');
-  source.onerror = () => setStreamStatus(source.readyState === EventSource.CLOSED ? 'closed' : 'connecting',
-    source.readyState === EventSource.CLOSED ? 'offline' : 'reconnecting…');
-  for (const type of EVENT_TYPES) {
-    source.addEventListener(type, message => onEvent(type, JSON.parse(message.data)));
-  }
+  // the client resumes after a drop with Last-Event-ID, so Beckon replays what was missed
+  state.client.on('open', () => setStreamStatus('open', 'online'));
+  state.client.on('error', () => setStreamStatus('connecting', 'reconnecting…'));
+  for (const type of EVENT_TYPES) state.client.on(type, event => onEvent(type, event));
 }
 
 function setStreamStatus(status, text) {
