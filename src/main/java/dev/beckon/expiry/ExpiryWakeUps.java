@@ -1,6 +1,8 @@
 package dev.beckon.expiry;
 
 import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -14,6 +16,7 @@ import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.RedisConnection;
 import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
+import io.vertx.redis.client.ResponseType;
 
 /**
  * The sweeper's own pub/sub connection, subscribed to {@link ExpirySweeper#CHANNEL}, on which the
@@ -26,6 +29,7 @@ import io.vertx.mutiny.redis.client.Response;
 class ExpiryWakeUps {
 
     private static final Logger LOG = Logger.getLogger(ExpiryWakeUps.class);
+    private static final Set<ResponseType> HOLDS_ITEMS = EnumSet.of(ResponseType.PUSH, ResponseType.MULTI);
     static final Duration PING_EVERY = Duration.ofSeconds(10);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
 
@@ -101,7 +105,8 @@ class ExpiryWakeUps {
     }
 
     private void received(Response message) {
-        if (message == null || message.size() < 2) {
+        // a reply that arrives after its request timed out (a late PONG) is no message
+        if (message == null || !HOLDS_ITEMS.contains(message.type()) || message.size() < 2) {
             return;
         }
         switch (message.get(0).toString()) {

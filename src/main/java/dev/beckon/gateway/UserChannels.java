@@ -1,5 +1,6 @@
 package dev.beckon.gateway;
 
+import java.util.EnumSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -20,6 +21,7 @@ import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.RedisConnection;
 import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
+import io.vertx.redis.client.ResponseType;
 
 /**
  * The gateway's Redis pub/sub connection: one channel per user with an open session here
@@ -34,6 +36,7 @@ import io.vertx.mutiny.redis.client.Response;
 public class UserChannels {
 
     private static final Logger LOG = Logger.getLogger(UserChannels.class);
+    private static final Set<ResponseType> HOLDS_ITEMS = EnumSet.of(ResponseType.PUSH, ResponseType.MULTI);
     static final String PREFIX = "bk:u:";
     private static final Duration PING_EVERY = Duration.ofSeconds(5);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
@@ -177,7 +180,8 @@ public class UserChannels {
     }
 
     private void received(Response message) {
-        if (message == null || message.size() < 2) {
+        // a reply that arrives after its request timed out (a late PONG) is no message
+        if (message == null || !HOLDS_ITEMS.contains(message.type()) || message.size() < 2) {
             return;
         }
         String kind = message.get(0).toString();
