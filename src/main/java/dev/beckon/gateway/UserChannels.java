@@ -1,8 +1,8 @@
 package dev.beckon.gateway;
 
-import java.util.EnumSet;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
