@@ -28,7 +28,6 @@ import dev.beckon.push.fcm.ServiceAccount;
 import dev.beckon.push.webpush.VapidKey;
 import dev.beckon.push.webpush.WebPushSender;
 import io.quarkus.runtime.LaunchMode;
-import io.smallrye.jwt.util.KeyUtils;
 
 /**
  * Builds one sender per configured platform from {@code beckon.push.*}, or refuses to start with
@@ -77,7 +76,7 @@ public final class PushSetup {
         }
         ECPrivateKey key;
         try {
-            key = EcKeys.readPrivateKey(KeyUtils.readKeyContent(location.get()));
+            key = EcKeys.readPrivateKey(read(location.get()));
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
             problems.add("BECKON_PUSH_VAPID_PRIVATE_KEY_LOCATION (beckon.push.vapid.private-key-location) = '" + location.get()
                     + "' cannot be used as the VAPID key: " + e.getMessage() + ". Give an EC P-256 private key in PEM, e.g. from"
@@ -104,7 +103,7 @@ public final class PushSetup {
             problems.add("BECKON_PUSH_FCM_URL (beckon.push.fcm.url) must be an http or https URL, not '" + config.url() + "'.");
         }
         try {
-            return Optional.of(ServiceAccount.parse(KeyUtils.readKeyContent(location.get())));
+            return Optional.of(ServiceAccount.parse(read(location.get())));
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
             problems.add("BECKON_PUSH_FCM_SERVICE_ACCOUNT_LOCATION (beckon.push.fcm.service-account-location) = '"
                     + location.get() + "' cannot be used as a Google service account: " + e.getMessage()
@@ -132,7 +131,7 @@ public final class PushSetup {
         ECPrivateKey key = null;
         if (location.isPresent()) {
             try {
-                key = EcKeys.readPrivateKey(KeyUtils.readKeyContent(location.get()));
+                key = EcKeys.readPrivateKey(read(location.get()));
             } catch (IOException | GeneralSecurityException | RuntimeException e) {
                 problems.add("BECKON_PUSH_APNS_KEY_LOCATION (beckon.push.apns.key-location) = '" + location.get()
                         + "' cannot be used as an APNs auth key: " + e.getMessage() + ". Give the .p8 file Apple issued.");
@@ -142,7 +141,7 @@ public final class PushSetup {
         Optional<String> trustLocation = present(config.trustCertificateLocation());
         if (trustLocation.isPresent()) {
             try {
-                trust = Optional.of(PushHttp.trusting(KeyUtils.readKeyContent(trustLocation.get())));
+                trust = Optional.of(PushHttp.trusting(read(trustLocation.get())));
             } catch (IOException | GeneralSecurityException | RuntimeException e) {
                 problems.add("BECKON_PUSH_APNS_TRUST_CERTIFICATE_LOCATION (beckon.push.apns.trust-certificate-location) = '"
                         + trustLocation.get() + "' cannot be read as PEM certificates: " + e.getMessage() + ".");
@@ -174,6 +173,27 @@ public final class PushSetup {
         } catch (IOException | GeneralSecurityException e) {
             LOG.warnf("Could not keep the development VAPID key in %s (%s); using a new one", DEV_VAPID_KEY, e.getMessage());
             return (ECPrivateKey) EcKeys.generate().getPrivate();
+        }
+    }
+
+    /** A file path ({@code file:} optional) or a {@code classpath:} resource, as text. */
+    static String read(String location) throws IOException {
+        if (location.startsWith("classpath:")) {
+            String resource = location.substring("classpath:".length()).replaceFirst("^/", "");
+            try (var in = Thread.currentThread().getContextClassLoader().getResourceAsStream(resource)) {
+                if (in == null) {
+                    throw new IOException("no resource " + resource + " on the classpath");
+                }
+                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+        }
+        Path path = Path.of(location.startsWith("file:") ? location.substring("file:".length()) : location);
+        try {
+            return Files.readString(path, StandardCharsets.UTF_8);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new IOException("no such file", e);
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new IOException("not readable", e);
         }
     }
 
