@@ -59,6 +59,7 @@ public final class EcKeys {
             throw new GeneralSecurityException("the PEM body is not base64", e);
         }
         if (sec1) {
+            requireP256Sec1(der);
             der = sec1ToPkcs8(der);
         }
         if (!(KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(der)) instanceof ECPrivateKey key)) {
@@ -172,6 +173,33 @@ public final class EcKeys {
         BigInteger x3 = lambda.multiply(lambda).subtract(a.getAffineX()).subtract(b.getAffineX()).mod(p);
         BigInteger y3 = lambda.multiply(a.getAffineX().subtract(x3)).subtract(a.getAffineY()).mod(p);
         return new ECPoint(x3, y3);
+    }
+
+    /**
+     * ECPrivateKey ::= SEQUENCE { version 1, privateKey OCTET STRING, [0] parameters OPTIONAL, ... }: a
+     * 32-byte key and, when named, the prime256v1 curve; the PKCS#8 wrapper then names P-256 truthfully.
+     */
+    private static void requireP256Sec1(byte[] der) throws GeneralSecurityException {
+        int at = 2;
+        if (der.length < 8 || der[0] != 0x30) {
+            throw new GeneralSecurityException("not an EC private key (SEC1)");
+        }
+        if ((der[1] & 0x80) != 0) {
+            at += der[1] & 0x7f;
+        }
+        if (der[at] != 0x02 || der[at + 1] != 0x01 || der[at + 2] != 0x01 || der[at + 3] != 0x04) {
+            throw new GeneralSecurityException("not an EC private key (SEC1)");
+        }
+        int keyLength = der[at + 4];
+        if (keyLength != 32) {
+            throw new GeneralSecurityException("the EC key is not on the P-256 curve (prime256v1/secp256r1)");
+        }
+        int parameters = at + 5 + keyLength;
+        byte[] p256 = { (byte) 0xa0, 0x0a, 0x06, 0x08, 0x2a, (byte) 0x86, 0x48, (byte) 0xce, 0x3d, 0x03, 0x01, 0x07 };
+        if (parameters < der.length && der[parameters] == (byte) 0xa0
+                && !Arrays.equals(Arrays.copyOfRange(der, parameters, Math.min(der.length, parameters + p256.length)), p256)) {
+            throw new GeneralSecurityException("the EC key is not on the P-256 curve (prime256v1/secp256r1)");
+        }
     }
 
     /** PrivateKeyInfo ::= SEQUENCE { version 0, AlgorithmIdentifier(P-256), OCTET STRING { ECPrivateKey } } */
