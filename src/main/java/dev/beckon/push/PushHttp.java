@@ -80,6 +80,18 @@ public final class PushHttp {
         return PushOutcome.retry(cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage()));
     }
 
+    /**
+     * Whether a warning about the same standing problem (rejected credentials) may be logged now:
+     * once a minute, not once per push.
+     */
+    public static boolean warnNow(java.util.concurrent.atomic.AtomicLong lastWarning) {
+        long now = System.nanoTime();
+        long last = lastWarning.get();
+        return (last == 0 || now - last > WARNING_INTERVAL) && lastWarning.compareAndSet(last, now);
+    }
+
+    private static final long WARNING_INTERVAL = java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
+
     /** The first characters of a body, for a reason in the logs. */
     public static String snippet(String body) {
         String flat = body == null ? "" : body.replaceAll("\\s+", " ").strip();

@@ -22,6 +22,7 @@ import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 /**
  * The one door to device push: which platforms this server can push to, and {@code send}, which
@@ -97,13 +98,10 @@ public class PushService {
             return CompletableFuture.completedFuture(PushOutcome.failed(target.platform() + " is not configured on this server"));
         }
         long started = System.nanoTime();
-        CompletableFuture<PushOutcome> sent;
-        try {
-            sent = sender.send(target, message);
-        } catch (RuntimeException e) {
-            sent = CompletableFuture.failedFuture(e);
-        }
-        return sent.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        // encryption and signing are CPU work: done on a worker, whatever thread subscribed
+        return CompletableFuture.supplyAsync(() -> sender.send(target, message), Infrastructure.getDefaultExecutor())
+                .thenCompose(sent -> sent)
+                .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
                 .exceptionally(PushHttp::transportFailure)
                 .thenApply(outcome -> {
                     long nanos = System.nanoTime() - started;

@@ -166,7 +166,7 @@ class ApnsSenderTest {
         int before = apple.refusals().size();
 
         PushOutcome outcome = impostor.send(PushTarget.apns(device(10), false), Events.ringing("inv-1", "Alice", Instant.now().plusSeconds(30)))
-                .get(10, TimeUnit.SECONDS);
+                .get(30, TimeUnit.SECONDS);
 
         assertThat(outcome, instanceOf(PushOutcome.Failed.class));
         assertThat(outcome.reason(), startsWith("403 InvalidProviderToken"));
@@ -178,7 +178,7 @@ class ApnsSenderTest {
         PushSender untrusting = senderWith((ECPrivateKey) teamKey.getPrivate(), false);
 
         PushOutcome outcome = untrusting.send(PushTarget.apns(device(11), false), Events.ringing("inv-1", "Alice", Instant.now().plusSeconds(30)))
-                .get(10, TimeUnit.SECONDS);
+                .get(30, TimeUnit.SECONDS);
 
         assertThat(outcome, instanceOf(PushOutcome.Retry.class));
         assertThat(apple.received().stream().filter(r -> r.deviceToken().equals(device(11))).toList(), is(empty()));
@@ -193,7 +193,7 @@ class ApnsSenderTest {
                 "beckon.push.apns.team-id", ApnsStandIn.TEAM_ID,
                 "beckon.push.apns.topic", ApnsStandIn.TOPIC,
                 "beckon.push.apns.url", apple.baseUrl().toString(),
-                "beckon.push.timeout", "5s"));
+                "beckon.push.timeout", "20s"));
         if (trustStandIn) {
             settings.put("beckon.push.apns.trust-certificate-location", certificate.pem().toString());
         }
@@ -201,7 +201,7 @@ class ApnsSenderTest {
     }
 
     private static PushOutcome send(PushTarget target, PushMessage message) throws Exception {
-        return sender.send(target, message).get(10, TimeUnit.SECONDS);
+        return sender.send(target, message).get(30, TimeUnit.SECONDS);
     }
 
     private static Received only(String device) {

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.beckon.push.FcmStandIn.Answer;
 import dev.beckon.push.fcm.FcmSender;
@@ -38,7 +39,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 /** FCM HTTP v1 against a strict stand-in for Google's token endpoint and messages:send. */
 class FcmSenderTest {
 
-    private static final Duration TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration TIMEOUT = Duration.ofSeconds(20);
 
     @TempDir
     Path directory;
@@ -82,7 +83,7 @@ class FcmSenderTest {
             sends.add(sender.send(PushTarget.fcm("device-" + i), Events.ringing("inv-" + i, "Alice", now.plusSeconds(30))));
         }
         for (CompletableFuture<PushOutcome> send : sends) {
-            assertThat(send.get(10, TimeUnit.SECONDS), is(PushOutcome.delivered()));
+            assertThat(send.get(30, TimeUnit.SECONDS), is(PushOutcome.delivered()));
         }
         assertThat(send("device-5", Events.ringing("inv-5", "Alice", now.plusSeconds(30))), is(PushOutcome.delivered()));
 
@@ -145,6 +146,23 @@ class FcmSenderTest {
     }
 
     @Test
+    void aServiceAccountGoogleDoesNotKnowFailsForGood() throws Exception {
+        java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        ObjectNode account = (ObjectNode) JSON.readTree(Files.readString(google.serviceAccountFile()));
+        account.put("private_key", dev.beckon.auth.Pem.writePrivateKey(generator.generateKeyPair().getPrivate()));
+        FcmSender stranger = new FcmSender(ServiceAccount.parse(account.toString()), google.baseUrl(),
+                PushHttp.client(TIMEOUT, Optional.empty()), TIMEOUT, Clock.systemUTC());
+
+        PushOutcome outcome = stranger.send(PushTarget.fcm("device-1"), Events.ringing("inv-1", "Alice", now.plusSeconds(30)))
+                .get(30, TimeUnit.SECONDS);
+
+        assertThat(outcome, instanceOf(PushOutcome.Failed.class));
+        assertThat(outcome.reason(), org.hamcrest.Matchers.containsString("invalid_grant"));
+        assertThat(google.messages(), is(empty()));
+    }
+
+    @Test
     void anUnreachablePushServiceIsRetried() throws Exception {
         int closedPort;
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
@@ -155,7 +173,7 @@ class FcmSenderTest {
                 TIMEOUT, Clock.systemUTC());
 
         PushOutcome outcome = nowhere.send(PushTarget.fcm("device-1"), Events.ringing("inv-1", "Alice", now.plusSeconds(30)))
-                .get(10, TimeUnit.SECONDS);
+                .get(30, TimeUnit.SECONDS);
 
         assertThat(outcome, instanceOf(PushOutcome.Retry.class));
     }
@@ -167,10 +185,10 @@ class FcmSenderTest {
         google.answer("old-phone", Answer.UNREGISTERED);
 
         PushMessage ring = Events.ringing("inv-1", "Alice", now.plusSeconds(30));
-        assertThat(push.send(PushTarget.fcm("device-1"), ring).await().atMost(Duration.ofSeconds(10)), is(PushOutcome.delivered()));
-        assertThat(push.send(PushTarget.fcm("old-phone"), ring).await().atMost(Duration.ofSeconds(10)), instanceOf(PushOutcome.Gone.class));
+        assertThat(push.send(PushTarget.fcm("device-1"), ring).await().atMost(Duration.ofSeconds(30)), is(PushOutcome.delivered()));
+        assertThat(push.send(PushTarget.fcm("old-phone"), ring).await().atMost(Duration.ofSeconds(30)), instanceOf(PushOutcome.Gone.class));
         push.forgotten(Platform.fcm, ForgetReason.gone);
-        PushOutcome unconfigured = push.send(PushTarget.apns("abcd".repeat(16), false), ring).await().atMost(Duration.ofSeconds(1));
+        PushOutcome unconfigured = push.send(PushTarget.apns("abcd".repeat(16), false), ring).await().atMost(Duration.ofSeconds(5));
 
         assertThat(unconfigured, instanceOf(PushOutcome.Failed.class));
         assertThat(push.configured(Platform.fcm), is(true));
@@ -183,7 +201,7 @@ class FcmSenderTest {
     }
 
     private PushOutcome send(String registrationToken, PushMessage message) throws Exception {
-        return sender.send(PushTarget.fcm(registrationToken), message).get(10, TimeUnit.SECONDS);
+        return sender.send(PushTarget.fcm(registrationToken), message).get(30, TimeUnit.SECONDS);
     }
 
     private static List<String> fieldNames(JsonNode node) {

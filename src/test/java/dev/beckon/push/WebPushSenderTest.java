@@ -51,7 +51,7 @@ class WebPushSenderTest {
     static void start() throws Exception {
         pushService = WebPushTestingService.start();
         vapid = new VapidKey((ECPrivateKey) EcKeys.generate().getPrivate(), "mailto:ops@example.com");
-        sender = new WebPushSender(vapid, PushHttp.client(Duration.ofSeconds(5), Optional.empty()), Duration.ofSeconds(5),
+        sender = new WebPushSender(vapid, PushHttp.client(Duration.ofSeconds(20), Optional.empty()), Duration.ofSeconds(20),
                 Clock.systemUTC());
     }
 
@@ -143,6 +143,6 @@ class WebPushSenderTest {
     }
 
     private static PushOutcome send(Subscription browser, PushMessage message) throws Exception {
-        return sender.send(PushTarget.webPush(browser.endpoint(), browser.p256dh(), browser.auth()), message).get(10, TimeUnit.SECONDS);
+        return sender.send(PushTarget.webPush(browser.endpoint(), browser.p256dh(), browser.auth()), message).get(30, TimeUnit.SECONDS);
     }
 }

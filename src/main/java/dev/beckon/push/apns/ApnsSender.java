@@ -9,6 +9,7 @@ import java.security.interfaces.ECPrivateKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 
 import org.jboss.logging.Logger;
@@ -38,6 +39,7 @@ public final class ApnsSender implements PushSender {
     private static final Pattern DEVICE_TOKEN = Pattern.compile("[0-9a-fA-F]{32,200}");
     private static final int MAX_COLLAPSE_ID_BYTES = 64;
 
+    private final AtomicLong lastWarning = new AtomicLong();
     private final ApnsProviderToken providerToken;
     private final String topic;
     private final String base;
@@ -128,7 +130,7 @@ public final class ApnsSender implements PushSender {
             providerToken.expired(token);
             return PushOutcome.retry(described);
         }
-        if (status == 403) {
+        if (status == 403 && PushHttp.warnNow(lastWarning)) {
             LOG.warnf("APNs refuses Beckon's credentials (%s): check beckon.push.apns.key-location, .key-id, .team-id and .topic.",
                     described);
         }

@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.jboss.logging.Logger;
 
@@ -32,6 +33,7 @@ public final class FcmSender implements PushSender {
     private static final Logger LOG = Logger.getLogger(FcmSender.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private final AtomicLong lastWarning = new AtomicLong();
     private final FcmAccessToken accessToken;
     private final URI sendUri;
     private final HttpClient http;
@@ -60,7 +62,7 @@ public final class FcmSender implements PushSender {
         String body = body(target, message).toString();
         return accessToken.get()
                 .thenCompose(token -> post(token, body))
-                .exceptionally(FcmSender::tokenFailure);
+                .exceptionally(this::tokenFailure);
     }
 
     private CompletableFuture<PushOutcome> post(String token, String body) {
@@ -124,14 +126,16 @@ public final class FcmSender implements PushSender {
         return null;
     }
 
-    private static PushOutcome tokenFailure(Throwable failure) {
+    private PushOutcome tokenFailure(Throwable failure) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
         if (cause instanceof FcmAccessToken.Unavailable unavailable) {
             if (unavailable.transientFailure) {
                 return PushOutcome.retry("no access token: " + unavailable.getMessage());
             }
-            LOG.warnf("FCM is not usable: %s. Check the service account in beckon.push.fcm.service-account-location.",
-                    unavailable.getMessage());
+            if (PushHttp.warnNow(lastWarning)) {
+                LOG.warnf("FCM is not usable: %s. Check the service account in beckon.push.fcm.service-account-location.",
+                        unavailable.getMessage());
+            }
             return PushOutcome.failed("no access token: " + unavailable.getMessage());
         }
         return PushHttp.transportFailure(cause);
