@@ -50,6 +50,7 @@ public final class WebPushTestingService implements AutoCloseable {
     public static WebPushTestingService start() throws IOException, InterruptedException {
         install();
         Process process = new ProcessBuilder("node", "start.js").directory(INSTALL.toFile()).redirectErrorStream(true).start();
+        Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, "web-push-testing-stop"));
         BufferedReader output = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         CompletableFuture<Integer> port = new CompletableFuture<>();
         Thread reader = new Thread(() -> {
