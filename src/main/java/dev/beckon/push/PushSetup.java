@@ -2,7 +2,6 @@ package dev.beckon.push;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -208,10 +207,5 @@ public final class PushSetup {
 
     private static Optional<String> present(Optional<String> value) {
         return value.filter(v -> !v.isBlank());
-    }
-
-    /** The client a sender would use, for callers that build senders themselves (tests, tools). */
-    public static HttpClient client(Duration timeout, Optional<SSLContext> trust) {
-        return PushHttp.client(timeout, trust);
     }
 }
