@@ -53,6 +53,8 @@ public interface BeckonConfig {
 
     Log log();
 
+    Push push();
+
     enum Role {
         all, functions, gateway;
 
@@ -135,5 +137,56 @@ public interface BeckonConfig {
         /** Upper bound on one Redis call; past it the caller gets 503 {@code unavailable}. */
         @WithDefault("3s")
         Duration timeout();
+    }
+
+    /** Ringing devices through their platform's push service; each platform is off until configured. */
+    interface Push {
+        /** Deadline of one push attempt (the FCM access token exchange included). */
+        @WithDefault("10s")
+        Duration timeout();
+
+        Vapid vapid();
+
+        Fcm fcm();
+
+        Apns apns();
+
+        interface Vapid {
+            /** The server's VAPID key, EC P-256 private key in PEM. Unset in dev/test: generated; in production: Web Push is off. */
+            Optional<String> privateKeyLocation();
+
+            /** The VAPID {@code sub}, a {@code mailto:} or {@code https:} URL; required with the key. */
+            Optional<String> subject();
+        }
+
+        interface Fcm {
+            /** A Google service-account JSON file; unset: FCM is off. */
+            Optional<String> serviceAccountLocation();
+
+            /** FCM API base URL. */
+            @WithDefault("https://fcm.googleapis.com")
+            String url();
+        }
+
+        interface Apns {
+            /** The token-auth {@code .p8} key (EC P-256, PEM); unset: APNs is off. */
+            Optional<String> keyLocation();
+
+            /** The key's id (the provider token's {@code kid}). */
+            Optional<String> keyId();
+
+            /** The Apple developer team id (the provider token's {@code iss}). */
+            Optional<String> teamId();
+
+            /** The app's bundle id: the {@code apns-topic} of alerts; VoIP pushes go to {@code <topic>.voip}. */
+            Optional<String> topic();
+
+            /** APNs base URL; the sandbox is {@code https://api.sandbox.push.apple.com}. */
+            @WithDefault("https://api.push.apple.com")
+            String url();
+
+            /** PEM certificates to trust for APNs instead of the JVM's trust store (a private CA or a local stand-in). */
+            Optional<String> trustCertificateLocation();
+        }
     }
 }
