@@ -46,10 +46,7 @@ class DevicePlatformsTest {
     public static class WithFcmAndApns implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            Map<String, String> settings = new HashMap<>(Devices.fcmAndApnsSettings());
-            // until BeckonConfig maps beckon.push.*, its keys are unknown to the mapping
-            settings.put("smallrye.config.mapping.validate-unknown", "false");
-            return settings;
+            return new HashMap<>(Devices.fcmAndApnsSettings());
         }
     }
 
