@@ -123,7 +123,7 @@ class DeploymentConfigTest {
                 continue;
             }
             String name = prefix + "." + kebab(method.getName());
-            if (method.getReturnType().isInterface() && method.getReturnType().getEnclosingClass() == BeckonConfig.class) {
+            if (method.getReturnType().isInterface() && method.getReturnType().getName().startsWith(BeckonConfig.class.getName() + "$")) {
                 collect(method.getReturnType(), name, into);
             } else {
                 into.add(environmentVariable(name));
