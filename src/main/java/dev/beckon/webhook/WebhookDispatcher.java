@@ -181,8 +181,14 @@ public class WebhookDispatcher {
             return;
         }
         prepare(delivery).subscribe().with(this::attempt, failure -> {
-            delivery.setbacks++;
             delivery.lastError = String.valueOf(failure.getMessage());
+            if (delivery.id == null) {
+                // not an event at all: no retry can fix that
+                delivery.id = "";
+                deadLetter(delivery);
+                return;
+            }
+            delivery.setbacks++;
             retryLater(delivery);
         });
     }
