@@ -63,7 +63,7 @@ public class EventsResource {
         Session session = sessions.open(caller.subject(), resumeFrom, sink, sse, response, Vertx.currentContext());
         // RESTEasy owns the response's close handler; the channel's close future takes any number of listeners
         if (request.connection() instanceof ConnectionBase connection) {
-            connection.channel().closeFuture().addListener(f -> session.run(session::close));
+            connection.channel().closeFuture().addListener(f -> session.run(() -> session.close(Session.CloseReason.DISCONNECTED)));
         }
     }
 }
