@@ -3,6 +3,7 @@ package dev.beckon.config;
 import java.time.Duration;
 import java.util.Optional;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -85,6 +86,13 @@ public interface BeckonConfig {
          */
         @WithDefault("10")
         int maxStreamsPerUser();
+
+        /**
+         * Output one stream may have waiting for a client that does not read (beside what the
+         * connection itself buffers); past it the stream is closed and the client resumes.
+         */
+        @WithDefault("256K")
+        MemorySize maxUnsent();
 
         /** The SSE {@code retry} every stream opens with: how soon a browser reconnects after a drop. */
         @WithDefault("3s")

@@ -95,7 +95,8 @@ public class GatewaySessions implements UserChannels.Listener {
         StreamPosition position = resumeFrom != null ? resumeFrom : new StreamPosition();
         Session session = new Session(instance + ":" + UUID.randomUUID().toString().substring(0, 8), userId,
                 serials.incrementAndGet(), sink, sse, response, context, position, from -> log.after(userId, from),
-                delivered -> ring(delivered.invitationId(), userId), this::closed, metrics, config.events().reconnectDelay());
+                delivered -> ring(delivered.invitationId(), userId), this::closed, metrics, config.events().reconnectDelay(),
+                (int) Math.min(Integer.MAX_VALUE, config.events().maxUnsent().asLongValue()));
         Session displaced = null;
         int limit = config.events().maxStreamsPerUser();
         synchronized (byUser) {

@@ -31,13 +31,11 @@ import io.vertx.core.http.HttpServerResponse;
  * RESTEasy opens the stream (status, headers, the first event); after that events are written
  * straight to the response, and those that arrive together (an invitation and the participant
  * change that came with it) leave in one write. While the client does not read, events wait
- * (up to {@link #MAX_UNSENT_CHARS}) for the connection to drain; past that the session is closed
+ * (up to {@code beckon.events.max-unsent}) for the connection to drain; past that the session is closed
  * rather than buffering without bound, and the client reconnects and replays.
  */
 final class Session {
 
-    /** What a session buffers for a client that does not keep up before giving up on it. */
-    static final int MAX_UNSENT_CHARS = 1 << 20;
     /** A read-back round stops adding to the buffer past this; the rest is read again in the next round. */
     static final int ROUND_CHARS = 64 * 1024;
     /** The type of the event that tells a client why its stream was closed. */
@@ -47,7 +45,7 @@ final class Session {
     enum CloseReason {
         /** The client went away or its connection failed. */
         DISCONNECTED("disconnected"),
-        /** The client did not read its stream and {@link #MAX_UNSENT_CHARS} were waiting. */
+        /** The client did not read its stream and {@code beckon.events.max-unsent} was waiting. */
         SLOW_CLIENT("slow-client"),
         /** The user opened more streams than {@code beckon.events.max-streams-per-user}; this was the oldest. */
         TOO_MANY_STREAMS("too-many-streams"),
@@ -77,6 +75,8 @@ final class Session {
     private final Consumer<Session> onClose;
     private final BeckonMetrics metrics;
     private final Duration reconnectDelay;
+    /** What waits for a client that does not keep up before the session gives up on it. */
+    private final int maxUnsent;
 
     private boolean starting = true;
     /** The channel connection is lost: live events may be missing until it is back and read back. */
@@ -91,10 +91,11 @@ final class Session {
     private boolean flushScheduled;
     private boolean awaitingDrain;
     private boolean closed;
+    private Runnable onFinish = () -> { };
 
     Session(String id, String userId, long serial, SseEventSink sink, Sse sse, HttpServerResponse response, Context context,
             StreamPosition position, Function<StreamPosition, Uni<EventLog.Round>> readAfter,
-            Consumer<StreamEvent> onRingDelivered, Consumer<Session> onClose, BeckonMetrics metrics, Duration reconnectDelay) {
+            Consumer<StreamEvent> onRingDelivered, Consumer<Session> onClose, BeckonMetrics metrics, Duration reconnectDelay, int maxUnsent) {
         this.id = id;
         this.userId = userId;
         this.serial = serial;
@@ -108,6 +109,7 @@ final class Session {
         this.onClose = onClose;
         this.metrics = metrics;
         this.reconnectDelay = reconnectDelay;
+        this.maxUnsent = maxUnsent;
     }
 
     /** Runs {@code task} on this session's context. */
@@ -228,7 +230,7 @@ final class Session {
             return;
         }
         unsent.append(text);
-        if (unsent.length() > MAX_UNSENT_CHARS) {
+        if (unsent.length() > maxUnsent) {
             close(CloseReason.SLOW_CLIENT);
         } else if (!flushScheduled && !awaitingDrain) {
             flushScheduled = true;
@@ -304,6 +306,11 @@ final class Session {
         finish(CloseReason.TOO_MANY_STREAMS, true);
     }
 
+    /** Runs {@code task} when the session ends (set once, on the context, before anything can end it). */
+    void onFinish(Runnable task) {
+        onFinish = task;
+    }
+
     /** Ends the stream (idempotent; call on the context). */
     void close(CloseReason reason) {
         finish(reason, true);
@@ -317,6 +324,7 @@ final class Session {
         unsent.setLength(0);
         ringWhenSent = List.of();
         metrics.sessionClosed(reason.tag);
+        onFinish.run();
         if (closeSink) {
             closeSink();
         }

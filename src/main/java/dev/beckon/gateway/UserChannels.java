@@ -23,6 +23,7 @@ import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
 import io.vertx.redis.client.ProtocolVersion;
 import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.ResponseType;
 
 /**
  * The gateway's Redis pub/sub connection: one channel per user with an open session here
@@ -195,7 +196,10 @@ public class UserChannels {
     }
 
     private void received(Response message) {
-        if (message == null || message.size() < 2) {
+        // only pushes are channel traffic; a plain reply that reaches the handler (one whose
+        // request timed out, say) is not, and has no size to ask for
+        if (message == null || (message.type() != ResponseType.PUSH && message.type() != ResponseType.MULTI)
+                || message.size() < 2) {
             return;
         }
         String kind = message.get(0).toString();

@@ -101,7 +101,7 @@ public class BeckonMetrics {
         readBacks.increment();
     }
 
-    /** Size, hits, misses and evictions of the verified-token cache, as {@code beckon.tokens.cache.*}. */
+    /** Size, hits, misses and evictions of the verified-token cache: the {@code cache.*} meters tagged {@code cache=beckon.tokens}. */
     public void tokenCache(Cache<?, ?> cache) {
         CaffeineCacheMetrics.monitor(registry, cache, "beckon.tokens");
     }
