@@ -1,9 +1,14 @@
 package dev.beckon.auth;
 
-import java.util.Map;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.Base64;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -11,8 +16,14 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jose4j.jwt.consumer.ErrorCodes;
 import org.jose4j.jwt.consumer.InvalidJwtException;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+
 import dev.beckon.api.ApiException;
 import dev.beckon.api.JsonInput;
+import dev.beckon.metrics.BeckonMetrics;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.jwt.auth.principal.JWTParser;
 import io.smallrye.jwt.auth.principal.ParseException;
 
@@ -20,24 +31,47 @@ import io.smallrye.jwt.auth.principal.ParseException;
  * Verifies the application's user and server tokens with SmallRye JWT (key and issuer from
  * {@code mp.jwt.verify.*}) and says precisely why a token is refused. A token that verified is
  * remembered until it expires: clients send the same token with every call, and checking an RSA
- * signature each time would be most of a call's CPU.
+ * signature each time would be most of a call's CPU. The memory is a Caffeine cache bounded by
+ * size ({@link #CACHE_BYTES}, least recently and frequently used go first) and by each token's
+ * {@code exp}; it is keyed by a SHA-256 of the token, so no usable token sits in memory.
  */
 @ApplicationScoped
+// the classes Caffeine picks for this cache's features by name: a native image must keep them
+@RegisterForReflection(classNames = { "com.github.benmanes.caffeine.cache.SSSMWA", "com.github.benmanes.caffeine.cache.PSWMW" })
 public class Authenticator {
 
     private static final int MAX_NAME = 256;
     private static final int MAX_PICTURE = 2048;
 
-    /** Verified tokens by their exact text, so a client's next call skips the signature check. */
-    private static final int CACHE_LIMIT = 20_000;
+    /**
+     * About what the cache may hold: 16 MiB, weighed per entry as its strings plus a fixed
+     * overhead (see {@link #weight}); about 45,000 callers with short names, fewer with long ones.
+     */
+    static final long CACHE_BYTES = 16L << 20;
+    /** Heap of one entry besides its claims' characters: key, records, cache node (measured: about 340 bytes). */
+    private static final int ENTRY_OVERHEAD = 340;
 
     private record Verified(Caller caller, long expiresAtMillis) {
     }
 
-    private final Map<String, Verified> verified = new ConcurrentHashMap<>();
+    private final Cache<String, Verified> verified = Caffeine.newBuilder()
+            .maximumWeight(CACHE_BYTES)
+            .weigher((String key, Verified entry) -> weight(entry.caller))
+            .expireAfter(Expiry.creating((String key, Verified entry) ->
+                    Duration.ofMillis(Math.max(0, entry.expiresAtMillis - System.currentTimeMillis()))))
+            .recordStats()
+            .build();
+
+    @Inject
+    BeckonMetrics metrics;
 
     @Inject
     JWTParser parser;
+
+    @PostConstruct
+    void registerMetrics() {
+        metrics.tokenCache(verified);
+    }
 
     /** The caller of a request whose {@code Authorization} header (or query token) is {@code header}. */
     public Caller fromAuthorizationHeader(String header) {
@@ -54,17 +88,15 @@ public class Authenticator {
         if (token == null || token.isEmpty()) {
             throw ApiException.unauthenticated("Missing token: send 'Authorization: Bearer <JWT>'.");
         }
-        Verified known = verified.get(token);
-        if (known != null) {
-            if (known.expiresAtMillis > System.currentTimeMillis()) {
-                return known.caller;
-            }
-            verified.remove(token);
+        String key = hash(token);
+        Verified known = verified.getIfPresent(key);
+        if (known != null && known.expiresAtMillis > System.currentTimeMillis()) {
+            return known.caller;
         }
-        return verify(token);
+        return verify(token, key);
     }
 
-    private Caller verify(String token) {
+    private Caller verify(String token, String key) {
         JsonWebToken jwt;
         try {
             jwt = parser.parse(token);
@@ -80,11 +112,30 @@ public class Authenticator {
         Set<String> groups = jwt.getGroups();
         boolean server = groups != null && groups.contains(Caller.SERVER_GROUP);
         Caller caller = new Caller(subject, stringClaim(jwt, "name", MAX_NAME), stringClaim(jwt, "picture", MAX_PICTURE), server);
-        if (verified.size() >= CACHE_LIMIT) {
-            verified.clear();
+        long expiresAtMillis = TimeUnit.SECONDS.toMillis(jwt.getExpirationTime());
+        if (expiresAtMillis > System.currentTimeMillis()) {
+            verified.put(key, new Verified(caller, expiresAtMillis));
         }
-        verified.put(token, new Verified(caller, jwt.getExpirationTime() * 1000));
         return caller;
+    }
+
+    /** The cache key of a token: its SHA-256, base64. */
+    private static String hash(String token) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+            return Base64.getEncoder().withoutPadding().encodeToString(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
+    }
+
+    /** Roughly the bytes an entry takes: its claims (a byte a character, as Java stores Latin-1) and the objects around them. */
+    private static int weight(Caller caller) {
+        return ENTRY_OVERHEAD + caller.subject().length() + length(caller.name()) + length(caller.picture());
+    }
+
+    private static int length(String s) {
+        return s == null ? 0 : s.length();
     }
 
     private static String stringClaim(JsonWebToken jwt, String name, int maxLength) {

@@ -3,6 +3,7 @@ package dev.beckon.config;
 import java.time.Duration;
 import java.util.Optional;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -88,6 +89,32 @@ public interface BeckonConfig {
         /** How often an idle stream gets a comment line, and presence leases are renewed. */
         @WithDefault("10s")
         Duration heartbeat();
+
+        /**
+         * Streams one user may have open on one gateway instance. Opening one more closes their
+         * oldest stream, which is told why and when to come back (see displacedReconnectDelay).
+         */
+        @WithDefault("10")
+        int maxStreamsPerUser();
+
+        /**
+         * Output one stream may have waiting for a client that does not read (beside what the
+         * connection itself buffers); past it the stream is closed and the client resumes.
+         */
+        @WithDefault("256K")
+        MemorySize maxUnsent();
+
+        /** The SSE {@code retry} every stream opens with: how soon a browser reconnects after a drop. */
+        @WithDefault("3s")
+        Duration reconnectDelay();
+
+        /**
+         * The SSE {@code retry} sent to a stream closed because its user opened too many: a browser
+         * reconnects by itself only after this, so streams beyond the limit do not take turns
+         * closing each other.
+         */
+        @WithDefault("5m")
+        Duration displacedReconnectDelay();
     }
 
     interface Webhook {

@@ -19,10 +19,12 @@ import io.vertx.mutiny.redis.client.Response;
 @ApplicationScoped
 public class EventLog {
 
-    /** Entries read per request; a longer gap is read in several. */
-    static final int READ_BATCH = 1000;
-    /** Bound on one replay per shard, so a replay cannot exhaust memory. */
-    static final int MAX_REPLAY = 20_000;
+    /**
+     * Entries read per shard in one round. A session reads rounds until it has caught up, and
+     * passes each round to its client before reading the next, so what one session holds in
+     * memory for a catch-up or a replay is one round, however far behind it is.
+     */
+    static final int READ_BATCH = 200;
 
     /** Replayed events go out oldest first; within a shard, in stream order. */
     static final Comparator<StreamEvent> TIME_ORDER = Comparator
@@ -55,47 +57,42 @@ public class EventLog {
         });
     }
 
-    /** Every event after {@code position}, oldest first (up to {@link #READ_BATCH} per shard). */
-    Uni<List<StreamEvent>> since(String userId, StreamPosition position) {
+    /**
+     * One round of a read-back: events after a position, oldest first, and whether that was all.
+     * When a shard had more than a batch, the round stops at the time that shard's batch ends, so
+     * events of the other shards never overtake its unread ones.
+     */
+    record Round(List<StreamEvent> events, boolean complete) {
+    }
+
+    /** The next round of events after {@code position} (up to {@link #READ_BATCH} per shard). */
+    Uni<Round> after(String userId, StreamPosition position) {
         List<Request> reads = new ArrayList<>(Shards.COUNT);
         for (int shard = 0; shard < Shards.COUNT; shard++) {
             reads.add(range(userId, shard, position.of(shard)));
         }
-        // one round for every shard; the rare shard with more than a batch behind reads on alone
-        return scripts.sendEach(reads).chain(replies -> {
-            List<Uni<List<StreamEvent>>> shards = new ArrayList<>(Shards.COUNT);
+        return scripts.sendEach(reads).map(replies -> {
+            List<StreamEvent> all = new ArrayList<>();
+            long cutOff = Long.MAX_VALUE;
             for (int shard = 0; shard < Shards.COUNT; shard++) {
                 List<StreamEvent> batch = events(shard, replies.get(shard));
-                shards.add(batch.size() < READ_BATCH ? Uni.createFrom().item(batch) : more(userId, shard, batch, MAX_REPLAY - READ_BATCH));
+                if (batch.size() >= READ_BATCH) {
+                    cutOff = Math.min(cutOff, StreamPosition.millisOf(batch.get(batch.size() - 1).streamId()));
+                }
+                all.addAll(batch);
             }
-            return Uni.join().all(shards).andFailFast();
-        }).map(lists -> {
-            List<StreamEvent> all = new ArrayList<>();
-            lists.forEach(all::addAll);
             all.sort(TIME_ORDER);
-            return all;
-        });
-    }
-
-    /** Reads on after {@code batch} while full batches come back, up to {@code budget} more entries. */
-    private Uni<List<StreamEvent>> more(String userId, int shard, List<StreamEvent> batch, int budget) {
-        if (budget <= 0) {
-            return Uni.createFrom().item(batch);
-        }
-        return read(userId, shard, batch.get(batch.size() - 1).streamId()).chain(next -> {
-            List<StreamEvent> all = new ArrayList<>(batch);
-            all.addAll(next);
-            return next.size() < READ_BATCH ? Uni.createFrom().item(all) : more(userId, shard, all, budget - next.size());
+            if (cutOff == Long.MAX_VALUE) {
+                return new Round(all, true);
+            }
+            long last = cutOff;
+            return new Round(new ArrayList<>(all.stream().filter(e -> StreamPosition.millisOf(e.streamId()) <= last).toList()), false);
         });
     }
 
     private static Request range(String userId, int shard, String after) {
         return Request.cmd(Command.XRANGE).arg(Shards.eventStream(shard, userId))
                 .arg(after == null ? "-" : "(" + after).arg("+").arg("COUNT").arg(READ_BATCH);
-    }
-
-    private Uni<List<StreamEvent>> read(String userId, int shard, String after) {
-        return scripts.send(range(userId, shard, after)).map(entries -> events(shard, entries));
     }
 
     private static List<StreamEvent> events(int shard, Response entries) {

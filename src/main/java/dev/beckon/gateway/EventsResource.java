@@ -15,6 +15,9 @@ import dev.beckon.api.ApiException;
 import dev.beckon.auth.Authenticator;
 import dev.beckon.auth.Caller;
 import dev.beckon.config.BeckonConfig;
+import io.netty.channel.ChannelFuture;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.GenericFutureListener;
 import io.smallrye.common.annotation.NonBlocking;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
@@ -62,8 +65,12 @@ public class EventsResource {
         response.putHeader("Cache-Control", "no-cache").putHeader("X-Accel-Buffering", "no");
         Session session = sessions.open(caller.subject(), resumeFrom, sink, sse, response, Vertx.currentContext());
         // RESTEasy owns the response's close handler; the channel's close future takes any number of listeners
+        // (and the listener goes when the session does: a keep-alive connection may carry many streams in turn)
         if (request.connection() instanceof ConnectionBase connection) {
-            connection.channel().closeFuture().addListener(f -> session.run(session::close));
+            ChannelFuture closed = connection.channel().closeFuture();
+            GenericFutureListener<Future<? super Void>> listener = f -> session.run(() -> session.close(Session.CloseReason.DISCONNECTED));
+            closed.addListener(listener);
+            session.onFinish(() -> closed.removeListener(listener));
         }
     }
 }

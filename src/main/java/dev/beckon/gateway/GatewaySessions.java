@@ -1,11 +1,14 @@
 package dev.beckon.gateway;
 
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -27,9 +30,10 @@ import io.vertx.mutiny.core.Vertx;
 
 /**
  * The open sessions of this gateway instance, by user. Opens a session (subscribe to the
- * user's channel, then read where it starts), routes each channel message to the user's
- * sessions, catches every session up after the channel connection was lost, marks invitations
- * RINGING once delivered, and keeps presence and heartbeats going.
+ * user's channel, then read where it starts), keeps each user to a number of sessions, routes
+ * each channel message to the user's sessions, has every session read back what went by while
+ * the channel connection was lost, marks invitations RINGING once delivered, and keeps presence
+ * and heartbeats going.
  */
 @ApplicationScoped
 public class GatewaySessions implements UserChannels.Listener {
@@ -58,13 +62,18 @@ public class GatewaySessions implements UserChannels.Listener {
     BeckonMetrics metrics;
 
     private final String instance = UUID.randomUUID().toString().substring(0, 8);
+    /** Open sessions by user: at most {@code beckon.events.max-streams-per-user} each (see open). */
     private final Map<String, Set<Session>> byUser = new ConcurrentHashMap<>();
+    private final AtomicLong serials = new AtomicLong();
     private long heartbeatTimer = -1;
     private volatile boolean stopping;
-    private static final java.time.Duration STOP_WAIT = java.time.Duration.ofSeconds(3);
+    private static final Duration STOP_WAIT = Duration.ofSeconds(3);
 
     void start(@Observes StartupEvent event) {
         if (config.role().runsGateway()) {
+            if (config.events().maxStreamsPerUser() < 1) {
+                throw new IllegalStateException("beckon.events.max-streams-per-user must be at least 1");
+            }
             metrics.openSessions(this::openSessions);
             channels.start(this);
             heartbeatTimer = vertx.setPeriodic(config.events().heartbeat().toMillis(), id -> heartbeat());
@@ -85,7 +94,7 @@ public class GatewaySessions implements UserChannels.Listener {
         synchronized (byUser) {
             byUser.forEach((userId, sessions) -> sessions.forEach(s -> {
                 removals.add(presence.remove(userId, s.id).onFailure().recoverWithItem(0L));
-                s.run(s::close);
+                s.run(() -> s.close(Session.CloseReason.SHUTDOWN));
             }));
         }
         if (!removals.isEmpty()) {
@@ -100,31 +109,48 @@ public class GatewaySessions implements UserChannels.Listener {
 
     /**
      * Opens a stream for {@code userId}: from {@code resumeFrom} (a Last-Event-ID) when given,
-     * else from now, preceded by the calls still ringing for the user.
+     * else from now, preceded by the calls still ringing for the user. When the user already has
+     * {@code beckon.events.max-streams-per-user} streams here, their oldest one is closed.
      */
     Session open(String userId, StreamPosition resumeFrom, SseEventSink sink, Sse sse, HttpServerResponse response,
             Context context) {
         StreamPosition position = resumeFrom != null ? resumeFrom : new StreamPosition();
-        Session session = new Session(instance + ":" + UUID.randomUUID().toString().substring(0, 8), userId, sink, sse,
-                response, context, position, delivered -> ring(delivered.invitationId(), userId), this::closed, metrics);
+        Session session = new Session(instance + ":" + UUID.randomUUID().toString().substring(0, 8), userId,
+                serials.incrementAndGet(), sink, sse, response, context, position, from -> log.after(userId, from),
+                delivered -> ring(delivered.invitationId(), userId), this::closed, metrics, config.events().reconnectDelay(),
+                (int) Math.min(Integer.MAX_VALUE, config.events().maxUnsent().asLongValue()));
+        Session displaced = null;
+        int limit = config.events().maxStreamsPerUser();
         synchronized (byUser) {
-            byUser.computeIfAbsent(userId, u -> ConcurrentHashMap.newKeySet()).add(session);
+            Set<Session> sessions = byUser.computeIfAbsent(userId, u -> ConcurrentHashMap.newKeySet());
+            sessions.add(session);
+            if (sessions.size() > limit) {
+                // the newest stream is the device the user is looking at; removed here, so no
+                // other open can pick the same one and the user's set never exceeds the limit
+                displaced = sessions.stream().min(Comparator.comparingLong(s -> s.serial)).orElseThrow();
+                sessions.remove(displaced);
+            }
+        }
+        if (displaced != null) {
+            Session oldest = displaced;
+            oldest.run(() -> oldest.displace(limit, config.events().displacedReconnectDelay()));
         }
         presence.add(userId, List.of(session.id)).subscribe().with(n -> { }, f -> LOG.debugf("presence: %s", f.getMessage()));
 
         // the channel first, so nothing published from here on is missed; then the starting point
+        // (a resumed stream starts at its Last-Event-ID and reads on from there)
         channels.subscribe(userId)
                 .chain(() -> resumeFrom != null
-                        ? log.since(userId, resumeFrom)
+                        ? Uni.createFrom().item(List.<StreamEvent>of())
                         : log.start(userId).map(start -> {
                             session.run(() -> position.setAll(start.position()));
                             return start.ringing();
                         }))
                 .subscribe().with(
-                        before -> session.run(() -> session.start(before)),
+                        before -> session.run(() -> session.start(before, resumeFrom != null)),
                         failure -> {
                             LOG.warnf("Could not open the event stream of %s: %s", userId, failure.getMessage());
-                            session.run(session::close);
+                            session.run(() -> session.close(Session.CloseReason.READ_FAILED));
                         });
         return session;
     }
@@ -151,7 +177,7 @@ public class GatewaySessions implements UserChannels.Listener {
     public void channelLost() {
         for (Set<Session> sessions : byUser.values()) {
             for (Session session : sessions) {
-                session.run(session::holdForCatchUp);
+                session.run(session::channelLost);
             }
         }
     }
@@ -160,13 +186,7 @@ public class GatewaySessions implements UserChannels.Listener {
     public void resubscribed() {
         for (Set<Session> sessions : byUser.values()) {
             for (Session session : sessions) {
-                session.run(() -> {
-                    long epoch = session.holdForCatchUp();
-                    StreamPosition from = session.position().copy();
-                    log.since(session.userId, from).subscribe().with(
-                            missed -> session.run(() -> session.catchUp(missed, epoch)),
-                            failure -> session.run(session::close));
-                });
+                session.run(session::resubscribed);
             }
         }
     }

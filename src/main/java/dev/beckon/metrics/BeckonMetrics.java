@@ -10,15 +10,19 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import com.github.benmanes.caffeine.cache.Cache;
+
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 
 /**
  * Beckon's own figures at {@code /q/metrics}, beside Quarkus' HTTP, JVM and Redis client metrics:
  * invitations created and how they ended, how late missed calls are declared, how long events
- * take from the state change to a device, and how many streams are open.
+ * take from the state change to a device, how many streams are open and why they closed, how
+ * streams catch up, and the verified-token cache.
  */
 @ApplicationScoped
 public class BeckonMetrics {
@@ -27,6 +31,9 @@ public class BeckonMetrics {
     MeterRegistry registry;
 
     private final Map<String, Counter> transitions = new ConcurrentHashMap<>();
+    private final Map<String, Counter> closedSessions = new ConcurrentHashMap<>();
+    private Counter liveEventsLeft;
+    private Counter readBacks;
     private Timer deliveryLatency;
     private Timer expiryLag;
 
@@ -35,6 +42,12 @@ public class BeckonMetrics {
         deliveryLatency = Timer.builder("beckon.delivery.latency")
                 .description("From the state change in Redis to the event written to a device's stream")
                 .publishPercentiles(0.5, 0.9, 0.99).register(registry);
+        liveEventsLeft = Counter.builder("beckon.events.live.read.back")
+                .description("Live events a stream that was catching up left to be read back from the user's streams")
+                .register(registry);
+        readBacks = Counter.builder("beckon.sessions.read.rounds")
+                .description("Rounds of reading back from the users' streams (a resume, or catching up after a lost channel)")
+                .register(registry);
         expiryLag = Timer.builder("beckon.expiry.lag")
                 .description("How long after its deadline the sweeper expired an invitation (the largest per sweep)")
                 .register(registry);
@@ -70,6 +83,27 @@ public class BeckonMetrics {
 
     public void expiredLate(Duration lag) {
         expiryLag.record(lag);
+    }
+
+    /** A session ended, for {@code reason} (a small fixed set, see the gateway's {@code Session.CloseReason}). */
+    public void sessionClosed(String reason) {
+        closedSessions.computeIfAbsent(reason, r -> Counter.builder("beckon.sessions.closed")
+                .description("Event streams closed, by reason").tag("reason", r).register(registry)).increment();
+    }
+
+    /** A live event a stream that was not caught up left to its next read from the streams (it is not lost). */
+    public void liveEventLeftToReadBack() {
+        liveEventsLeft.increment();
+    }
+
+    /** One read round of a stream catching up (after its start, a resume or a lost channel connection). */
+    public void readBack() {
+        readBacks.increment();
+    }
+
+    /** Size, hits, misses and evictions of the verified-token cache: the {@code cache.*} meters tagged {@code cache=beckon.tokens}. */
+    public void tokenCache(Cache<?, ?> cache) {
+        CaffeineCacheMetrics.monitor(registry, cache, "beckon.tokens");
     }
 
     public void openSessions(Supplier<Number> count) {
