@@ -256,7 +256,7 @@ class DeviceTest {
         unregister(mallory, deviceId).then().statusCode(404).body("error", is("not_found"));
         list(mallory).then().statusCode(200).body("devices", empty());
         unregister(alice, "no-such-device").then().statusCode(404);
-        unregister(alice, "").then().statusCode(404);
+        unregister(alice, "").then().statusCode(400).body("message", containsString("deviceId"));
         unregister(alice, "x".repeat(5000)).then().statusCode(404);
         assertEquals(List.of(deviceId), ids(alice));
     }
