@@ -104,8 +104,8 @@ public class WebhookDispatcher {
         outbox = new Outbox(commands, UUID.randomUUID().toString(), config.conferenceTtl().plus(config.retention()));
         inFlight = new InFlight(settings.concurrency());
         schedule = new RetrySchedule(settings.initialBackoff(), MAX_BACKOFF, settings.maxAttempts());
-        sender = new WebhookSender(URI.create(settings.url().get()), new WebhookSigner(settings.secret().orElseThrow()),
-                settings.timeout(), Clock.systemUTC());
+        sender = new WebhookSender(vertx.getDelegate(), URI.create(settings.url().get()),
+                new WebhookSigner(settings.secret().orElseThrow()), settings.timeout(), settings.concurrency(), Clock.systemUTC());
         deadLetters = new DeadLetters(commands, mapper);
         presence = new PresenceLookup(commands);
         meters = new WebhookMeters(registry, inFlight);
@@ -145,6 +145,7 @@ public class WebhookDispatcher {
         readers.forEach(OutboxReader::stop);
         commands.close();
         client.close();
+        sender.close();
     }
 
     private void reclaimAndMeasure() {
