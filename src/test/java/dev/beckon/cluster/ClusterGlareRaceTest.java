@@ -1,0 +1,24 @@
+package dev.beckon.cluster;
+
+import dev.beckon.faults.GlareRaceSpec;
+import dev.beckon.support.ClusterBackingServices;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+
+/** Pairs calling each other at once on a three-master Redis Cluster. */
+@QuarkusTest
+@TestProfile(ClusterGlareRaceTest.OnCluster.class)
+@WithTestResource(ClusterBackingServices.class)
+class ClusterGlareRaceTest extends GlareRaceSpec {
+
+    /** A profile of its own, so this application instance is the one wired to the cluster. */
+    public static class OnCluster implements QuarkusTestProfile {
+    }
+
+    @Override
+    protected int pairs() {
+        return Integer.getInteger("race.cluster-pairs", 1_000);
+    }
+}
