@@ -30,10 +30,14 @@ import dev.beckon.support.Tokens;
 public abstract class GlareRaceSpec {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int PAIRS_PER_SECOND = 100;
 
     /** How many pairs race. */
     protected abstract int pairs();
+
+    /** How many pairs start per second (each pair's two calls leave at the same instant). */
+    protected int pairsPerSecond() {
+        return 100;
+    }
 
     private record Pair(String a, String b, CompletableFuture<HttpResponse<String>> fromA,
             CompletableFuture<HttpResponse<String>> fromB) {
@@ -65,7 +69,7 @@ public abstract class GlareRaceSpec {
                     send(api, tokens, p.b(), p.a(), p.fromB());
                     send(api, tokens, p.a(), p.b(), p.fromA());
                 }
-            }, i * 1000L / PAIRS_PER_SECOND, TimeUnit.MILLISECONDS);
+            }, i * 1000L / pairsPerSecond(), TimeUnit.MILLISECONDS);
         }
 
         int aStarted = 0;
