@@ -29,4 +29,9 @@ class ClusterGlareRaceTest extends GlareRaceSpec {
     protected int pairsPerSecond() {
         return 50;
     }
+
+    @Override
+    protected int concurrency() {
+        return 8;
+    }
 }

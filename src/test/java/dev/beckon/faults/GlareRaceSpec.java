@@ -39,6 +39,11 @@ public abstract class GlareRaceSpec {
         return 100;
     }
 
+    /** Requests in flight at most. */
+    protected int concurrency() {
+        return 64;
+    }
+
     private record Pair(String a, String b, CompletableFuture<HttpResponse<String>> fromA,
             CompletableFuture<HttpResponse<String>> fromB) {
     }
@@ -46,7 +51,7 @@ public abstract class GlareRaceSpec {
     @Test
     public void twoPeopleCallingEachOtherAtOnceEndInOneCall() throws Exception {
         int pairs = pairs();
-        AsyncApi api = new AsyncApi(64);
+        AsyncApi api = new AsyncApi(concurrency());
         ScheduledExecutorService clock = Executors.newScheduledThreadPool(4);
         String run = "glare" + System.nanoTime() % 100_000;
         Map<String, String> tokens = new HashMap<>();
