@@ -8,8 +8,10 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
 /**
- * Pairs calling each other at once on a three-master Redis Cluster: 200 pairs at 50 a second by
- * default (the three local nodes share the test machine's cores with everything else).
+ * Pairs calling each other at once on a three-master Redis Cluster: 1,000 pairs at 50 a second,
+ * two requests in flight (each pair's two calls, which race each other). More in flight is not
+ * about glare: the cluster client (vertx-redis-client 4.5) can hang a call when its connection
+ * pool is busy at the moment it refreshes the slot map (fixed upstream in vertx-redis-client#548).
  */
 @QuarkusTest
 @TestProfile(ClusterGlareRaceTest.OnCluster.class)
@@ -28,7 +30,7 @@ class ClusterGlareRaceTest extends GlareRaceSpec {
 
     @Override
     protected int pairs() {
-        return Integer.getInteger("race.cluster-pairs", 200);
+        return Integer.getInteger("race.cluster-pairs", 1_000);
     }
 
     @Override
@@ -38,6 +40,6 @@ class ClusterGlareRaceTest extends GlareRaceSpec {
 
     @Override
     protected int concurrency() {
-        return 32;
+        return 2;
     }
 }
