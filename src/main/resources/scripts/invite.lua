@@ -1,10 +1,36 @@
 -- createConference and invite: rings each invitee once. All checks run before the first write,
 -- so a refused request changes nothing.
 -- IN: {cid, actor: {userId, name?, avatarUrl?}, server, create?: conference document,
---      invitees: [{userId, name?, avatarUrl?, permissions?}], message?, ringMs?}
+--      invitees: [{userId, name?, avatarUrl?, permissions?, busy?}], message?, ringMs?, pair?}
+-- busy: the invitee's busy marker said they are in another call or ringing (see mark in lib.lua).
+-- pair: "<a>|<b>" (sorted user ids) when createConference rings exactly one person; such a
+-- conference is made in the pair's shard (ConferenceStore), so both directions of a call between
+-- the two meet here, in one atomic step: this is where glare is decided.
 local cid = IN.cid
 local actor = IN.actor
 local c
+local pair_key = IN.pair and (P .. 'pair:' .. IN.pair)
+
+-- Glare: the one person rung is ringing the caller right now in a conference of just those two.
+-- The caller accepts that invitation instead of starting a second call.
+if IN.create and pair_key then
+  local iid = redis.call('GET', pair_key)
+  local gcid = iid and cid_of(iid)
+  local inv = gcid and get_inv(gcid, iid)
+  if inv and not TERMINAL[inv.state] and inv.to.userId == actor.userId
+      and inv.from.userId == IN.invitees[1].userId then
+    local gc = load_conf(gcid)
+    if expire_if_due(gcid, inv) then
+      persist(gcid, gc, false)
+    elseif gc and not has_ended(gc) and participants_of(gcid).count == 2 then
+      local json, p = accept(gcid, gc, inv, nil)
+      redis.call('DEL', pair_key)
+      gc.expiresAt = iso(gc._x)
+      return ok(encode_without(gc, '_x', '_ended'), '{"invitation":' .. json .. ',"permissions":'
+        .. cjson.encode(p and p.permissions or DEFAULT_PERMISSIONS) .. ',"existing":true,"glare":true}')
+    end
+  end
+end
 
 if IN.create then
   if redis.call('EXISTS', k_conf(cid)) == 1 then
@@ -101,16 +127,29 @@ for i, who in ipairs(IN.invitees) do
   if not json then
     local to = { userId = who.userId, name = who.name, avatarUrl = who.avatarUrl }
     local inv
-    inv, json = new_invitation(cid, c, from, to, ring_ms, message)
+    inv, json = new_invitation(cid, c, from, to, ring_ms, message, who.busy)
     local np = { userId = who.userId, name = who.name, avatarUrl = who.avatarUrl, status = 'RESERVED',
       permissions = who.permissions or DEFAULT_PERMISSIONS, invitationId = inv.invitationId,
       _o = p and p._o or nil }
     save_participant(cid, np)
-    -- kept so that a device connecting later is rung with the very same event
-    local event_id = emit(cid, 'invitation.received', who.userId, json, inv.invitationId, inv.state)
-    redis.call('HSET', k_invs(cid), inv.invitationId .. ':r', event_id)
-    broadcast_participant(cid, p and 'participant.updated' or 'participant.added', np)
-    p = np
+    if who.busy and c.settings.busyPolicy == 'reject' then
+      -- not rung: declined as busy at once, with the events of a decline
+      broadcast_participant(cid, p and 'participant.updated' or 'participant.added', np)
+      inv.respondedAt = NOW_ISO
+      inv.reason = 'busy'
+      inv.state = 'DECLINED'
+      local declined
+      json, declined = finish(cid, inv, 'DECLINED')
+      emit_invitation(cid, 'invitation.declined', inv, json, inv.from.userId, inv.to.userId)
+      if declined then broadcast_participant(cid, 'participant.updated', declined) end
+    else
+      -- kept so that a device connecting later is rung with the very same event
+      local event_id = emit(cid, 'invitation.received', who.userId, json, inv.invitationId, inv.state)
+      redis.call('HSET', k_invs(cid), inv.invitationId .. ':r', event_id)
+      broadcast_participant(cid, p and 'participant.updated' or 'participant.added', np)
+      if pair_key then redis.call('SET', pair_key, inv.invitationId, 'PX', int(ring_ms)) end
+    end
+    p = get_participant(cid, who.userId)
   end
   items[i] = '{"invitation":' .. json .. ',"permissions":' .. cjson.encode(p.permissions)
     .. ',"existing":' .. tostring(existing) .. '}'

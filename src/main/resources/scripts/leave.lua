@@ -13,6 +13,7 @@ if p.status ~= 'CONNECTED' then
 end
 p.status = 'LEFT'
 save_participant(cid, p)
+mark(cid, p.userId, 'c:' .. cid, nil)
 broadcast_participant(cid, 'participant.updated', p)
 
 local someone_left = false

@@ -104,10 +104,14 @@ local TRANSITIONS = {}
 local function transitioned(what)
   TRANSITIONS[what] = (TRANSITIONS[what] or 0) + 1
 end
+-- What this step did to the per-user busy markers (see mark): lines after the transitions.
+local MARKS = {}
 local function transitions()
   local parts = {}
   for what, n in pairs(TRANSITIONS) do parts[#parts + 1] = what .. '=' .. n end
-  return table.concat(parts, ',')
+  local line = table.concat(parts, ',')
+  if #MARKS == 0 then return line end
+  return line .. '\n' .. table.concat(MARKS, '\n')
 end
 
 -- conference ------------------------------------------------------------------------------------
@@ -191,12 +195,18 @@ local function conf_view(cid, c)
   return cjson.encode(v)
 end
 
+local mark -- defined with the events, below
+
 -- Every key of a conference expires together; activity (extend = true) slides the deadline.
 local function persist(cid, c, extend)
   if not c then return end
   if extend and not has_ended(c) then
     c._x = NOW + CONF_TTL
     redis.call('HSET', k_conf(cid), 'x', int(c._x))
+    -- the connected participants' busy markers follow the conference's sliding deadline
+    for _, q in ipairs(all_participants(cid)) do
+      if q.status == 'CONNECTED' then mark(cid, q.userId, 'c:' .. cid, c._x) end
+    end
   end
   local ttl = int(math.max(c._x - NOW, 0) + RETAIN)
   redis.call('PEXPIRE', k_conf(cid), ttl)
@@ -215,6 +225,22 @@ local function next_event_id(cid)
   end
   step[2] = step[2] + 1
   return cid .. '.' .. step[1] .. '.' .. step[2]
+end
+
+-- Busy markers. Whether a user is in a call or ringing elsewhere is kept per user, in the user's
+-- own Redis Cluster slot (bk:bz:{<userId>}, see store/BusyMarkers), which a script of this shard
+-- cannot write on a cluster. So a step only lists the marker changes it implies, in its reply
+-- ("<userId> <member> <deadline ms, 0 = gone> <stamp>"), and ConferenceStore applies them right
+-- after. Members: 'r:<invitationId>' while an invitation is open (deadline = its expiresAt),
+-- 'c:<conferenceId>' while the user is CONNECTED (deadline = the conference's expiry). The
+-- stamp is the conference's step counter, so a change applied late never overrides a newer one.
+mark = function(cid, uid, member, deadline)
+  local step = event_steps[cid]
+  if not step then
+    step = { redis.call('HINCRBY', k_conf(cid), 'evseq', '1'), 0 }
+    event_steps[cid] = step
+  end
+  MARKS[#MARKS + 1] = uid .. ' ' .. member .. ' ' .. int(deadline or 0) .. ' ' .. step[1]
 end
 
 -- One CloudEvent per addressee: appended to the addressee's replayable stream in this shard,
@@ -341,12 +367,13 @@ local function wake_sweepers_for(deadline)
 end
 
 -- Creates an invitation; returns it and its JSON.
-local function new_invitation(cid, c, from, to, ring_ms, message)
+local function new_invitation(cid, c, from, to, ring_ms, message, busy)
   local iid = cid .. '-' .. redis.call('HINCRBY', k_conf(cid), 'seq', '1')
   local expires = NOW + ring_ms
   local inv = { invitationId = iid, conferenceId = cid, alias = c.alias, from = from, to = to,
     callType = c.callType, message = message, roomUrl = c.roomUrl, state = 'PENDING',
-    createdAt = NOW_ISO, expiresAt = iso(expires), _x = expires }
+    inviteeBusy = busy == true, createdAt = NOW_ISO, expiresAt = iso(expires), _x = expires }
+  mark(cid, to.userId, 'r:' .. iid, expires)
   local json = save_inv(cid, inv)
   transitioned('CREATED')
   wake_sweepers_for(expires)
@@ -364,10 +391,12 @@ local function finish(cid, inv, state)
   local json = save_inv(cid, inv)
   transitioned(state)
   redis.call('ZREM', K_DUE, inv.invitationId)
+  mark(cid, inv.to.userId, 'r:' .. inv.invitationId, nil)
   local p = get_participant(cid, inv.to.userId)
   if p and p.invitationId == inv.invitationId and p.status == 'RESERVED' then
     p.status = PARTICIPANT_STATUS[state]
     save_participant(cid, p)
+    if state == 'ACCEPTED' then mark(cid, p.userId, 'c:' .. cid, NOW + CONF_TTL) end
     return json, p
   end
   return json, nil
@@ -387,6 +416,19 @@ local function expire_if_due(cid, inv)
     return true
   end
   return false
+end
+
+-- The invitee accepts an open invitation: respond's accept, and glare's (see invite.lua).
+-- Returns the invitation's JSON and the invitee's participant entry.
+local function accept(cid, c, inv, message)
+  inv.respondedAt = iso(NOW)
+  inv.responseMessage = message
+  inv.state = 'ACCEPTED'
+  local json, p = finish(cid, inv, 'ACCEPTED')
+  emit_invitation(cid, 'invitation.accepted', inv, json, inv.from.userId, inv.to.userId)
+  if p then broadcast_participant(cid, 'participant.updated', p) end
+  persist(cid, c, true)
+  return json, p
 end
 
 local function cid_of(iid)

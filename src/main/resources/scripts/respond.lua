@@ -15,21 +15,19 @@ if expire_if_due(cid, inv) then
   return err('conflict', 'The invitation expired at ' .. inv.expiresAt .. '.', 'EXPIRED')
 end
 
-inv.respondedAt = iso(NOW)
-inv.responseMessage = IN.message
-local type
+local json, p
 if IN.action == 'accept' then
-  type = 'invitation.accepted'
-  inv.state = 'ACCEPTED'
+  json, p = accept(cid, c, inv, IN.message)
 else
-  type = 'invitation.declined'
+  inv.respondedAt = iso(NOW)
+  inv.responseMessage = IN.message
   inv.state = 'DECLINED'
   inv.reason = IN.reason or 'declined'
+  json, p = finish(cid, inv, inv.state)
+  emit_invitation(cid, 'invitation.declined', inv, json, inv.from.userId, inv.to.userId)
+  if p then broadcast_participant(cid, 'participant.updated', p) end
+  persist(cid, c, false)
 end
-local json, p = finish(cid, inv, inv.state)
-emit_invitation(cid, type, inv, json, inv.from.userId, inv.to.userId)
-if p then broadcast_participant(cid, 'participant.updated', p) end
-persist(cid, c, IN.action == 'accept')
 
 local permissions = p and p.permissions or DEFAULT_PERMISSIONS
 return ok('{"invitation":' .. json .. ',"permissions":' .. cjson.encode(permissions)

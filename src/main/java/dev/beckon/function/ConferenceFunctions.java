@@ -65,7 +65,7 @@ public class ConferenceFunctions {
                     + " participants besides its owner (beckon.max-participants).");
         }
         InvitationFunctions.refuseSelfInvite(owner, participants, "participants");
-        String conferenceId = store.newConferenceId();
+        String conferenceId = store.newConferenceId(owner.userId(), participants);
         var conference = new ConferenceStore.NewConference(conferenceId,
                 request.alias() != null ? request.alias() : conferenceId, owner.userId(), request.callType(),
                 request.isProtected(), request.message(), request.roomUrl(), settings);
@@ -90,6 +90,9 @@ public class ConferenceFunctions {
 
     private CreatedConference created(Invited invited, Actor owner) {
         Conference c = invited.conference();
+        if (invited.glare()) {
+            return glare(invited, owner);
+        }
         boolean issueTokens = c.isProtected() || owner.server();
         String ownerToken = issueTokens ? tokens.issue(owner.userId(), c.conferenceId(), Permission.NAMES) : null;
         Map<String, String> usersTokens = new LinkedHashMap<>();
@@ -102,6 +105,28 @@ public class ConferenceFunctions {
             return item.invitation().withAccessToken(token);
         }).toList();
         return new CreatedConference(c.conferenceId(), c.alias(), c.ownerId(), c.callType(), c.isProtected(),
-                c.message(), c.roomUrl(), c.settings(), c.createdAt(), c.expiresAt(), ownerToken, usersTokens, invitations);
+                c.message(), c.roomUrl(), c.settings(), c.createdAt(), c.expiresAt(), ownerToken, usersTokens, invitations,
+                false);
+    }
+
+    /**
+     * Glare: the caller accepted the other person's call to them instead of starting one. The
+     * caller's token, where an accept would carry one, is given as ownerToken (the caller's own),
+     * under their id in usersTokens and on the accepted invitation, as respond gives it.
+     */
+    private CreatedConference glare(Invited invited, Actor caller) {
+        Conference c = invited.conference();
+        Invited.Item item = invited.items().get(0);
+        Invitation invitation = item.invitation();
+        Map<String, String> usersTokens = new LinkedHashMap<>();
+        String token = null;
+        if (c.isProtected() || caller.server()) {
+            token = tokens.issue(caller.userId(), c.conferenceId(), item.permissions());
+            usersTokens.put(caller.userId(), token);
+            invitation = invitation.withAccessToken(token);
+        }
+        return new CreatedConference(c.conferenceId(), c.alias(), c.ownerId(), c.callType(), c.isProtected(),
+                c.message(), c.roomUrl(), c.settings(), c.createdAt(), c.expiresAt(), token, usersTokens,
+                List.of(invitation), true);
     }
 }

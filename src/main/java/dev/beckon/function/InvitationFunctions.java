@@ -91,9 +91,13 @@ public class InvitationFunctions {
                 .map(InvitationList::new);
     }
 
-    /** How many people a create or invite rang: those already ringing, handed back, did not ring again. */
+    /**
+     * How many people a create or invite rang: those already ringing, handed back, did not ring
+     * again, and a busy invitee declined at once (busyPolicy reject) was not rung.
+     */
     static int rang(Invited invited) {
-        return (int) invited.items().stream().filter(item -> !item.existing()).count();
+        return (int) invited.items().stream()
+                .filter(item -> !item.existing() && !"DECLINED".equals(item.invitation().state())).count();
     }
 
     static void refuseSelfInvite(Actor actor, List<Invitee> invitees, String field) {

@@ -34,17 +34,18 @@ final class Requests {
 
     /** The settings a request asked for; absent ones are filled from the defaults when the conference is made. */
     record SettingsInput(Integer ringTimeoutSeconds, Boolean canInviteDuringCall, Boolean onlyInitiatorCanInvite,
-            Integer maxInviteesPerRequest) {
+            Integer maxInviteesPerRequest, String busyPolicy) {
 
         static SettingsInput parse(JsonInput in) {
             if (in == null) {
-                return new SettingsInput(null, null, null, null);
+                return new SettingsInput(null, null, null, null, null);
             }
             return new SettingsInput(
                     in.optionalInt("ringTimeoutSeconds", ConferenceSettings.MIN_RING_SECONDS, ConferenceSettings.MAX_RING_SECONDS),
                     in.optionalBoolean("canInviteDuringCall"),
                     in.optionalBoolean("onlyInitiatorCanInvite"),
-                    in.optionalInt("maxInviteesPerRequest", 1, ConferenceSettings.MAX_INVITEES_LIMIT));
+                    in.optionalInt("maxInviteesPerRequest", 1, ConferenceSettings.MAX_INVITEES_LIMIT),
+                    in.optionalChoice("busyPolicy", ConferenceSettings.BUSY_POLICIES));
         }
 
         ConferenceSettings withDefaults(int defaultRingSeconds) {
@@ -52,7 +53,8 @@ final class Requests {
                     ringTimeoutSeconds != null ? ringTimeoutSeconds : defaultRingSeconds,
                     canInviteDuringCall == null || canInviteDuringCall,
                     onlyInitiatorCanInvite != null && onlyInitiatorCanInvite,
-                    maxInviteesPerRequest != null ? maxInviteesPerRequest : ConferenceSettings.DEFAULT_MAX_INVITEES);
+                    maxInviteesPerRequest != null ? maxInviteesPerRequest : ConferenceSettings.DEFAULT_MAX_INVITEES,
+                    busyPolicy != null ? busyPolicy : ConferenceSettings.BUSY_RING);
         }
     }
 
@@ -63,7 +65,7 @@ final class Requests {
             JsonInput in = JsonInput.body(body, "alias", "protected", "callType", "message", "roomUrl", "settings",
                     "participants", "as");
             SettingsInput settings = SettingsInput.parse(in.optionalObject("settings", "ringTimeoutSeconds",
-                    "canInviteDuringCall", "onlyInitiatorCanInvite", "maxInviteesPerRequest"));
+                    "canInviteDuringCall", "onlyInitiatorCanInvite", "maxInviteesPerRequest", "busyPolicy"));
             Boolean isProtected = in.optionalBoolean("protected");
             String callType = in.optionalChoice("callType", CALL_TYPES);
             return new CreateConference(

@@ -12,7 +12,21 @@ public record ConferenceSettings(
         int ringTimeoutSeconds,
         boolean canInviteDuringCall,
         boolean onlyInitiatorCanInvite,
-        int maxInviteesPerRequest) {
+        int maxInviteesPerRequest,
+        String busyPolicy) {
+
+    /** busyPolicy: ring a busy invitee anyway (call waiting) … */
+    public static final String BUSY_RING = "ring";
+    /** … or decline their invitation at once with reason "busy". */
+    public static final String BUSY_REJECT = "reject";
+    public static final java.util.List<String> BUSY_POLICIES = java.util.List.of(BUSY_RING, BUSY_REJECT);
+
+    /** Conferences stored before busyPolicy existed read as "ring". */
+    public ConferenceSettings {
+        if (busyPolicy == null) {
+            busyPolicy = BUSY_RING;
+        }
+    }
 
     public static final int MIN_RING_SECONDS = 5;
     public static final int MAX_RING_SECONDS = 600;

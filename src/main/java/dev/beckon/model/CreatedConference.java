@@ -12,6 +12,13 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * What {@code createConference} answers. {@code ownerToken} is present for protected conferences
  * and for server tokens; {@code usersTokens} holds the invitees' tokens for server tokens only
  * (a user's client gets its own token when it accepts).
+ * <p>
+ * {@code glare}: the one person called was at that moment calling the caller in a conference of
+ * just those two; that invitation was accepted on the caller's behalf and this is that conference
+ * (owned by the other person). Its {@code invitations} holds the accepted invitation; where an
+ * accept carries an access token (protected conference or server token), the caller's token is
+ * in {@code ownerToken} (the caller's own token, as always in this answer), in
+ * {@code usersTokens} under the caller's id and in the invitation's {@code accessToken}.
  */
 @RegisterForReflection
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -28,5 +35,6 @@ public record CreatedConference(
         String expiresAt,
         String ownerToken,
         @JsonInclude(JsonInclude.Include.ALWAYS) Map<String, String> usersTokens,
-        List<Invitation> invitations) {
+        List<Invitation> invitations,
+        boolean glare) {
 }

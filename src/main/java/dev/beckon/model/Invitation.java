@@ -7,7 +7,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
  * An invitation as clients see it. {@code state} moves PENDING → RINGING → one terminal state
- * (ACCEPTED, DECLINED, CANCELED, EXPIRED). Times are ISO-8601 UTC.
+ * (ACCEPTED, DECLINED, CANCELED, EXPIRED). Times are ISO-8601 UTC. {@code inviteeBusy}: when it
+ * was made, the invitee was connected in another conference or ringing in one (call waiting).
  */
 @RegisterForReflection
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -22,6 +23,7 @@ public record Invitation(
         String message,
         String roomUrl,
         String state,
+        boolean inviteeBusy,
         String reason,
         String responseMessage,
         String createdAt,
@@ -31,6 +33,6 @@ public record Invitation(
 
     public Invitation withAccessToken(String token) {
         return new Invitation(invitationId, conferenceId, alias, from, to, callType, message, roomUrl, state,
-                reason, responseMessage, createdAt, expiresAt, respondedAt, token);
+                inviteeBusy, reason, responseMessage, createdAt, expiresAt, respondedAt, token);
     }
 }

@@ -11,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -46,11 +47,29 @@ public class ConferenceStore {
     @Inject
     BeckonMetrics metrics;
 
+    @Inject
+    BusyMarkers busyMarkers;
+
     private final SecureRandom random = new SecureRandom();
 
     /** A fresh conference id (it names its shard). */
     public String newConferenceId() {
         return Shards.newConferenceId(random);
+    }
+
+    /**
+     * A fresh conference id for a conference of {@code owner} that rings {@code invitees}: a call
+     * to exactly one person is made in the shard of the pair, where glare is decided.
+     */
+    public String newConferenceId(String owner, List<Invitee> invitees) {
+        if (invitees.size() != 1) {
+            return newConferenceId();
+        }
+        return Shards.newConferenceId(random, Shards.ofPair(pair(owner, invitees.get(0).userId())));
+    }
+
+    static String pair(String a, String b) {
+        return a.compareTo(b) < 0 ? a + "|" + b : b + "|" + a;
     }
 
     /** The settings every state machine script reads after its input (see lib.lua). */
@@ -84,9 +103,30 @@ public class ConferenceStore {
         putIfPresent(create, "message", conference.message());
         putIfPresent(create, "roomUrl", conference.roomUrl());
         create.set("settings", mapper.valueToTree(conference.settings()));
-        ObjectNode input = inviteInput(conference.conferenceId(), owner, invitees);
-        input.set("create", create);
-        return run(Script.INVITE, Shards.ofConference(conference.conferenceId()), input).map(this::invited);
+        // a one-to-one call made in its pair's shard (newConferenceId) takes part in glare
+        String pair = invitees.size() == 1 ? pair(owner.userId(), invitees.get(0).userId()) : null;
+        boolean inPairShard = pair != null && Shards.ofPair(pair) == Shards.ofConference(conference.conferenceId());
+        return withBusy(conference.conferenceId(), owner, invitees, input -> {
+            if (inPairShard) {
+                input.put("pair", pair);
+            }
+            input.set("create", create);
+            return run(Script.INVITE, Shards.ofConference(conference.conferenceId()), input).map(this::invited);
+        });
+    }
+
+    /** Reads the invitees' busy markers (one round trip), then runs the invite step with them. */
+    private Uni<Invited> withBusy(String conferenceId, Actor actor, List<Invitee> invitees,
+            java.util.function.Function<ObjectNode, Uni<Invited>> step) {
+        return busyMarkers.busy(conferenceId, invitees.stream().map(Invitee::userId).toList()).chain(busy -> {
+            ObjectNode input = inviteInput(conferenceId, actor, invitees);
+            for (JsonNode who : input.withArray("invitees")) {
+                if (busy.contains(who.get("userId").asText())) {
+                    ((ObjectNode) who).put("busy", true);
+                }
+            }
+            return step.apply(input);
+        });
     }
 
     public Uni<Invited> invite(String conferenceId, Actor actor, List<Invitee> invitees, String message, Integer ringSeconds) {
@@ -94,12 +134,13 @@ public class ConferenceStore {
         if (shard < 0) {
             return Uni.createFrom().failure(noConference(conferenceId));
         }
-        ObjectNode input = inviteInput(conferenceId, actor, invitees);
-        putIfPresent(input, "message", message);
-        if (ringSeconds != null) {
-            input.put("ringMs", ringSeconds * 1000L);
-        }
-        return run(Script.INVITE, shard, input).map(this::invited);
+        return withBusy(conferenceId, actor, invitees, input -> {
+            putIfPresent(input, "message", message);
+            if (ringSeconds != null) {
+                input.put("ringMs", ringSeconds * 1000L);
+            }
+            return run(Script.INVITE, shard, input).map(this::invited);
+        });
     }
 
     public Uni<Responded> respond(String invitationId, Actor actor, String action, String reason, String message) {
@@ -207,15 +248,23 @@ public class ConferenceStore {
         return scripts.runEach(script, calls).map(replies -> replies.stream().map(this::items).toList());
     }
 
+    /** Runs a state step, then applies the busy-marker changes it lists (see BusyMarkers). */
     Uni<List<String>> run(Script script, int shard, ObjectNode input) {
-        return scripts.run(script, Shards.prefix(shard), arguments(json(input), shard)).map(this::items);
+        return scripts.run(script, Shards.prefix(shard), arguments(json(input), shard))
+                .map(this::reply)
+                .call(reply -> busyMarkers.apply(reply.marks()))
+                .map(ScriptReply::itemsOrThrow);
     }
 
     /** Counts what the step did, then hands over its items or throws its error. */
     private List<String> items(Response response) {
+        return reply(response).itemsOrThrow();
+    }
+
+    private ScriptReply reply(Response response) {
         ScriptReply reply = ScriptReply.of(response);
         metrics.transitions(reply.transitions());
-        return reply.itemsOrThrow();
+        return reply;
     }
 
     private String json(ObjectNode input) {

@@ -16,7 +16,9 @@ public enum Script {
     CONNECT("connect", true),
     PRESENCE("presence", false),
     RATE_LIMIT("ratelimit", false),
-    DEVICES("devices", false);
+    DEVICES("devices", false),
+    BUSY("busy", false),
+    MARKS("marks", false);
 
     final String file;
     final boolean withLib;

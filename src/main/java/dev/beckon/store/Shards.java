@@ -58,7 +58,11 @@ public final class Shards {
      * The caller owns the generator (a static one would be frozen into a native image).
      */
     public static String newConferenceId(SecureRandom random) {
-        int shard = random.nextInt(COUNT);
+        return newConferenceId(random, random.nextInt(COUNT));
+    }
+
+    /** A new conference id in a given shard. */
+    static String newConferenceId(SecureRandom random, int shard) {
         StringBuilder id = new StringBuilder(1 + ID_RANDOM_CHARS).append(HEX.charAt(shard));
         for (int i = 0; i < ID_RANDOM_CHARS; i++) {
             id.append(BASE62.charAt(random.nextInt(BASE62.length())));
@@ -96,6 +100,14 @@ public final class Shards {
         }
         String conferenceId = invitationId.substring(0, dash);
         return ofConference(conferenceId) < 0 ? null : conferenceId;
+    }
+
+    /**
+     * A one-to-one call between two users ({@code "<a>|<b>"}, sorted): both directions of it are
+     * made in this shard, so one script sees both and decides glare (see invite.lua).
+     */
+    static int ofPair(String pair) {
+        return slot(pair) % COUNT;
     }
 
     /** Redis Cluster's key slot of a hash tag: CRC16-XMODEM modulo 16384. */

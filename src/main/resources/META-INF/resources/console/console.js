@@ -398,6 +398,8 @@ function incomingCall(invitation) {
     el('div', { 'class': 'about' },
       el('strong', { 'class': 'caller', text: displayName(invitation.from) }),
       el('span', { 'class': 'call-type', text: CALL_TYPES[invitation.callType] ?? invitation.callType }),
+      // rung while in another call or ringing elsewhere
+      invitation.inviteeBusy ? el('span', { 'class': 'call-waiting badge', text: 'call waiting' }) : null,
       invitation.message ? el('q', { 'class': 'message', text: invitation.message }) : null,
       countdown(invitation)),
     el('div', { 'class': 'actions' },
