@@ -21,8 +21,24 @@ public class RedisTopology {
     @ConfigProperty(name = "quarkus.redis.hosts")
     Optional<List<String>> hosts;
 
+    @ConfigProperty(name = "quarkus.redis.max-pool-size", defaultValue = "6")
+    int poolSize;
+
+    @ConfigProperty(name = "quarkus.redis.max-pool-waiting", defaultValue = "24")
+    int poolWaiting;
+
     public boolean clustered() {
         return "cluster".equalsIgnoreCase(clientType);
+    }
+
+    /** Connections the client keeps per node at most ({@code quarkus.redis.max-pool-size}). */
+    public int poolSize() {
+        return poolSize;
+    }
+
+    /** Commands that may wait for a connection ({@code quarkus.redis.max-pool-waiting}). */
+    public int poolWaiting() {
+        return poolWaiting;
     }
 
     /** The configured node addresses (empty when a hosts provider supplies them). */

@@ -11,6 +11,7 @@ import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,6 +21,7 @@ import org.jboss.logging.Logger;
 
 import dev.beckon.api.ApiException;
 import dev.beckon.config.BeckonConfig;
+import dev.beckon.redis.ClusterCommandLimit;
 import dev.beckon.redis.RedisTopology;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Command;
@@ -59,9 +61,16 @@ public class RedisScripts {
     /** Against Redis Cluster, commands of different slots cannot share a pipeline. */
     private boolean clustered;
 
+    /** Against Redis Cluster, at most a pool's worth of commands at once (see ClusterCommandLimit); null otherwise. */
+    private ClusterCommandLimit clusterLimit;
+
     @PostConstruct
     void load() {
         clustered = topology.clustered();
+        if (clustered) {
+            // a couple of connections stay free for the client's own use (health checks)
+            clusterLimit = new ClusterCommandLimit(topology.poolSize() - 2, topology.poolWaiting());
+        }
         String lib = read("lib");
         for (Script script : Script.values()) {
             String source = script.withLib ? lib + "\n" + read(script.file) : read(script.file);
@@ -131,16 +140,20 @@ public class RedisScripts {
      * commands against a single Redis.
      */
     public Uni<List<Response>> sendTogether(List<Request> requests) {
-        return redis.batch(requests)
+        return limited(() -> redis.batch(requests))
                 .ifNoItem().after(config.redis().timeout()).fail()
                 .onFailure(t -> !isNoScript(t)).transform(RedisScripts::toApiFailure);
     }
 
     /** Sends any command with Beckon's timeout and failure mapping. */
     public Uni<Response> send(Request request) {
-        return redis.send(request)
+        return limited(() -> redis.send(request))
                 .ifNoItem().after(config.redis().timeout()).fail()
                 .onFailure(t -> !isNoScript(t)).transform(RedisScripts::toApiFailure);
+    }
+
+    private <T> Uni<T> limited(Supplier<Uni<T>> command) {
+        return clusterLimit == null ? command.get() : clusterLimit.run(command);
     }
 
     private static boolean isNoScript(Throwable t) {
