@@ -52,7 +52,7 @@ class GatewayMemoryTest {
     static final int USERS = 200;
     static final int STREAMS_PER_USER = 10;
     /** SSE events written to the streams in all: each event of a user goes to their 10 streams. */
-    static final int DELIVERIES = Integer.getInteger("beckon.test.deliveries", 100_000);
+    static final int DELIVERIES = Integer.getInteger("memory-test.deliveries", 100_000);
     static final int EVENTS = DELIVERIES / STREAMS_PER_USER;
     static final int INVITEES = 9;
     /** Heap growth allowed, all streams and clients included; see the README's Limits. */
