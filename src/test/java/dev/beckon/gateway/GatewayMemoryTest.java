@@ -36,8 +36,8 @@ import io.quarkus.test.junit.QuarkusTest;
 
 /**
  * The gateway's memory stays bounded under load: 2,000 open streams of 200 users, 100,000 events
- * written to them (10,000 events of the users, each to their 10 streams) and pub/sub connection
- * losses in the middle of it. After the losses every stream
+ * of those users (each written to the user's 10 streams: 1,000,000 SSE events) and pub/sub
+ * connection losses in the middle of it. After the losses every stream
  * has every event of its user exactly once, and the heap after a full GC stays within
  * {@link #HEAP_BUDGET_MIB} MiB above what the JVM used before the streams opened. The streams'
  * clients run in the same JVM and count in that figure; they keep only a count and a last id each.
@@ -52,7 +52,7 @@ class GatewayMemoryTest {
     static final int USERS = 200;
     static final int STREAMS_PER_USER = 10;
     /** SSE events written to the streams in all: each event of a user goes to their 10 streams. */
-    static final int DELIVERIES = Integer.getInteger("memory-test.deliveries", 100_000);
+    static final int DELIVERIES = Integer.getInteger("memory-test.deliveries", 1_000_000);
     static final int EVENTS = DELIVERIES / STREAMS_PER_USER;
     static final int INVITEES = 9;
     /** Heap growth allowed, all streams and clients included; see the README's Limits. */
