@@ -85,7 +85,8 @@ final class Session {
     private boolean reading;
     /** Events may have gone by that no finished or running read covers: read again when possible. */
     private boolean behind;
-    private final StringBuilder unsent = new StringBuilder();
+    /** Replaced, not cleared, once sent: a cleared builder would keep the capacity of its largest burst. */
+    private StringBuilder unsent = new StringBuilder();
     private List<StreamEvent> ringWhenSent = new ArrayList<>();
     private int writesInFlight;
     private boolean flushScheduled;
@@ -257,7 +258,7 @@ final class Session {
             return;
         }
         String text = unsent.toString();
-        unsent.setLength(0);
+        unsent = new StringBuilder();
         List<StreamEvent> delivered = ringWhenSent;
         ringWhenSent = new ArrayList<>();
         writesInFlight++;
@@ -299,7 +300,7 @@ final class Session {
         unsent.append("retry:").append(retry.toMillis()).append("\nevent:").append(CLOSED_TYPE)
                 .append("\ndata:").append(event).append("\n\n");
         String text = unsent.toString();
-        unsent.setLength(0);
+        unsent = new StringBuilder();
         if (!response.closed()) {
             response.write(text);
         }
@@ -321,7 +322,7 @@ final class Session {
             return;
         }
         closed = true;
-        unsent.setLength(0);
+        unsent = new StringBuilder();
         ringWhenSent = List.of();
         metrics.sessionClosed(reason.tag);
         onFinish.run();
