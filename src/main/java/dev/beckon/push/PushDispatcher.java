@@ -6,9 +6,12 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -46,6 +49,8 @@ import io.vertx.mutiny.redis.client.Redis;
  * invitation's expiry ({@link DeviceStore#recordPushed}).
  * <li>{@code invitation.accepted/declined/canceled/expired}: the devices remembered for that
  * invitation (those still registered) get the event once, so they stop ringing; the record goes.
+ * When the ring's first attempt to a device is still under way on this instance, the end waits
+ * for its answer, so the device does not get the end before the ring.
  * <li>A device its push service calls gone is forgotten at once
  * ({@link DeviceStore#forget}, counted as {@link ForgetReason#gone}).
  * <li>A push answered "retry" (rate limited, unavailable, timed out) is tried again with
@@ -99,6 +104,12 @@ public class PushDispatcher {
     private final List<PushOutbox> readers = new ArrayList<>();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Queue<Runnable> waiting = new ArrayDeque<>();
+    /**
+     * The first attempts of rings under way, by invitation and device: the end of a call waits
+     * for its ring's attempt on this instance, so a device does not get the end before the ring.
+     * Bounded by the pushes in flight.
+     */
+    private final Map<String, CompletableFuture<Void>> firstAttempts = new ConcurrentHashMap<>();
     private int limit;
     private volatile boolean running;
     private Redis client;
@@ -211,15 +222,32 @@ public class PushDispatcher {
         }
         PushTarget target = new PushTarget(platform, device.endpoint(), device.p256dh(), device.auth(), device.token(), device.voip());
         inFlight.incrementAndGet();
-        attempt(job, device.deviceId(), target, retry, 0);
+        String key = job.message().invitationId() + " " + device.deviceId();
+        if (retry) {
+            CompletableFuture<Void> first = new CompletableFuture<>();
+            firstAttempts.put(key, first);
+            attempt(job, device.deviceId(), target, true, 0, () -> {
+                firstAttempts.remove(key, first);
+                first.complete(null);
+            });
+            return;
+        }
+        CompletableFuture<Void> ring = firstAttempts.get(key);
+        if (ring == null) {
+            attempt(job, device.deviceId(), target, false, 0, () -> { });
+        } else {
+            ring.whenComplete((ok, failure) -> attempt(job, device.deviceId(), target, false, 0, () -> { }));
+        }
     }
 
-    private void attempt(Job job, String deviceId, PushTarget target, boolean retry, int failures) {
+    private void attempt(Job job, String deviceId, PushTarget target, boolean retry, int failures, Runnable answered) {
         if (!running) {
+            answered.run();
             release();
             return;
         }
         push.send(target, job.message()).subscribe().with(outcome -> {
+            answered.run();
             if (outcome instanceof PushOutcome.Gone) {
                 forget(job, deviceId, target.platform());
             } else if (outcome instanceof PushOutcome.Retry later && retry) {
@@ -228,6 +256,7 @@ public class PushDispatcher {
                 release();
             }
         }, failure -> {
+            answered.run();
             LOG.debugf("push to %s failed: %s", deviceId, failure.getMessage());
             release();
         });
@@ -254,7 +283,7 @@ public class PushDispatcher {
         vertx.setTimer(Math.max(1, delay.toMillis()), id -> invitations.ringing(job.message().invitationId(), System.currentTimeMillis())
                 .subscribe().with(ringing -> {
                     if (ringing) {
-                        attempt(job, deviceId, target, true, failures);
+                        attempt(job, deviceId, target, true, failures, () -> { });
                     } else {
                         release();
                     }
