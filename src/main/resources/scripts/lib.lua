@@ -7,6 +7,7 @@
 -- ARGV[2]  shard number          ARGV[3] conference TTL (ms)    ARGV[4] retention after it (ms)
 -- ARGV[5]  replay window (ms)    ARGV[6] "1" to queue webhooks  ARGV[7] history kept per user
 -- ARGV[8]  longest ring timeout (ms)   ARGV[9] participants a conference holds besides its owner
+-- ARGV[10] "1" to queue device pushes (some push platform is configured)
 -- (the limits come from ConferenceStore.init, so no script hard-codes one)
 --
 -- Time comes from the Redis clock, so every deadline of a conference is judged by one clock.
@@ -23,6 +24,7 @@ local HOOKS = ARGV[6] == '1'
 local HISTORY = tonumber(ARGV[7])
 local MAX_RING = tonumber(ARGV[8])
 local MAX_PARTICIPANTS = tonumber(ARGV[9])
+local PUSH = ARGV[10] == '1'
 -- the sweepers' wake-up channel (ExpirySweeper.CHANNEL)
 local EXPIRY_CHANNEL = 'bk:expiry'
 
@@ -260,7 +262,13 @@ end
 local ANNOUNCE, ANNOUNCE_TO = {}, {}   -- addressee -> announcement lines; addressees in order
 local INDEXED, INDEXED_KEYS = {}, {}   -- history indexes added to (see user_index)
 local DUE_ADDED = false                -- whether this step added to the due index
-local function emit(cid, type, subject, data_json, iid, state)
+-- The device push outbox (PushDispatcher) gets only what rings or stops ringing a device:
+-- invitation.received (always addressed to the invitee) and an invitation's end addressed to its
+-- invitee (emit_invitation says which side that is). One XADD per such event, nothing else.
+local PUSH_ENDS = { ['invitation.accepted'] = true, ['invitation.declined'] = true,
+  ['invitation.canceled'] = true, ['invitation.expired'] = true }
+local PUSH_QUEUED = false
+local function emit(cid, type, subject, data_json, iid, state, to_invitee)
   local id = next_event_id(cid)
   local body = cloud_event(id, cid, type, NOW_ISO, subject, data_json)
   iid = iid or '-'
@@ -275,6 +283,10 @@ local function emit(cid, type, subject, data_json, iid, state)
   lines[#lines + 1] = SHARD .. ' ' .. sid .. ' ' .. type .. ' ' .. iid .. ' ' .. state .. ' ' .. body
   if HOOKS then
     redis.call('XADD', P .. 'hooks', '*', 'e', body, 'u', subject, 't', type)
+  end
+  if PUSH and (type == 'invitation.received' or (to_invitee and PUSH_ENDS[type])) then
+    redis.call('XADD', P .. 'push', '*', 'e', body, 'u', subject, 't', type, 'i', iid)
+    PUSH_QUEUED = true
   end
   return id
 end
@@ -295,6 +307,10 @@ local function flush()
   if HOOKS and #ANNOUNCE_TO > 0 then
     redis.call('PEXPIRE', P .. 'hooks', INDEX_TTL_S)
   end
+  if PUSH_QUEUED then
+    redis.call('PEXPIRE', P .. 'push', INDEX_TTL_S)
+    PUSH_QUEUED = false
+  end
   ANNOUNCE, ANNOUNCE_TO = {}, {}
 end
 
@@ -311,8 +327,8 @@ end
 
 -- Announces a change of an invitation to its two sides, in the order given.
 local function emit_invitation(cid, type, inv, json, first, second)
-  emit(cid, type, first, json, inv.invitationId, inv.state)
-  if second then emit(cid, type, second, json, inv.invitationId, inv.state) end
+  emit(cid, type, first, json, inv.invitationId, inv.state, first == inv.to.userId)
+  if second then emit(cid, type, second, json, inv.invitationId, inv.state, second == inv.to.userId) end
 end
 
 -- invitations -----------------------------------------------------------------------------------

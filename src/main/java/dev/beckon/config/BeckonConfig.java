@@ -172,6 +172,13 @@ public interface BeckonConfig {
         @WithDefault("10s")
         Duration timeout();
 
+        /**
+         * Pushes one gateway instance has under way at most, attempts and scheduled retries
+         * together; beyond it the instance reads no more from the push outbox until one ends.
+         */
+        @WithDefault("256")
+        int concurrency();
+
         Vapid vapid();
 
         Fcm fcm();

@@ -125,6 +125,26 @@ public class DeviceStore {
         return run(userId, "unregister", deviceId).map(reply -> reply != null);
     }
 
+    /** The key that remembers which of {@code userId}'s devices were rung for an invitation. */
+    public static String pushedKey(String userId, String invitationId) {
+        return keyPrefix(userId) + "p:" + invitationId;
+    }
+
+    /**
+     * For the push dispatcher: remembers the devices rung for an invitation until {@code ttl}
+     * from now, so its end reaches the same devices. Ids are space-separated (ids never hold one).
+     */
+    public Uni<Void> recordPushed(String userId, String invitationId, List<String> deviceIds, Duration ttl) {
+        return scripts.send(Request.cmd(Command.SET).arg(pushedKey(userId, invitationId)).arg(String.join(" ", deviceIds))
+                .arg("PX").arg(Math.max(1, ttl.toMillis()))).replaceWithVoid();
+    }
+
+    /** For the push dispatcher: the devices rung for an invitation, forgotten as they are read; empty when none. */
+    public Uni<List<String>> takePushed(String userId, String invitationId) {
+        return scripts.send(Request.cmd(Command.GETDEL).arg(pushedKey(userId, invitationId)))
+                .map(reply -> reply == null || reply.toString().isEmpty() ? List.<String>of() : List.of(reply.toString().split(" ")));
+    }
+
     private Uni<List<JsonNode>> live(String userId) {
         return run(userId, "list").map(reply -> {
             List<JsonNode> stored = new ArrayList<>(reply.size());

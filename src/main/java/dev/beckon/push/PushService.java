@@ -72,6 +72,11 @@ public class PushService {
         return senders.containsKey(platform);
     }
 
+    /** Whether this server pushes to any platform at all (then the scripts queue pushes, see PushDispatcher). */
+    public boolean enabled() {
+        return !senders.isEmpty();
+    }
+
     /** The VAPID public key browsers subscribe with, when Web Push is on. */
     public Optional<String> applicationServerKey() {
         return Optional.ofNullable((WebPushSender) senders.get(Platform.webpush)).map(sender -> sender.vapid().applicationServerKey());

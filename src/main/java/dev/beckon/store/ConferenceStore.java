@@ -24,6 +24,7 @@ import dev.beckon.model.Conference;
 import dev.beckon.model.ConferenceSettings;
 import dev.beckon.model.Invitation;
 import dev.beckon.model.Invitee;
+import dev.beckon.push.PushService;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Response;
 
@@ -49,6 +50,9 @@ public class ConferenceStore {
 
     @Inject
     BusyMarkers busyMarkers;
+
+    @Inject
+    PushService push;
 
     private final SecureRandom random = new SecureRandom();
 
@@ -85,7 +89,8 @@ public class ConferenceStore {
                 config.webhook().url().isPresent() ? "1" : "0",
                 Integer.toString(config.historyLimit()),
                 Long.toString(ConferenceSettings.MAX_RING_SECONDS * 1000L),
-                Integer.toString(config.maxParticipants()) };
+                Integer.toString(config.maxParticipants()),
+                push.enabled() ? "1" : "0" };
     }
 
     /** The conference document fixed at creation. */
