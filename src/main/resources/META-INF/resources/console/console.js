@@ -188,7 +188,10 @@ async function placeCall(event) {
   const body = {
     callType: $('#call-type').value,
     protected: $('#call-protected').checked,
-    settings: { ringTimeoutSeconds: Number($('#ring-timeout').value) },
+    settings: {
+      ringTimeoutSeconds: Number($('#ring-timeout').value),
+      busyPolicy: $('#call-reject-busy').checked ? 'reject' : 'ring',
+    },
     participants: userIds.map(userId => ({ userId })),
   };
   const message = $('#call-message').value.trim();

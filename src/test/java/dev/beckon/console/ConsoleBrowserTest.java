@@ -1,5 +1,7 @@
 package dev.beckon.console;
 
+import static dev.beckon.support.Api.conference;
+import static dev.beckon.support.Api.invitationOf;
 import static dev.beckon.support.Api.unique;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
@@ -8,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URL;
+import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -117,6 +120,23 @@ class ConsoleBrowserTest {
         alicesPage.cancel(second);
         assertEquals("canceled", alicesPage.awaitOutgoing(second, "CANCELED"));
         bobsPage.awaitNoIncoming(second);
+    }
+
+    @Test
+    void aSecondCallWhileBobIsRingingIsCallWaitingAndACallerWhoWillNotWaitSeesBusy() {
+        String carol = unique("carol");
+        String fromCarol = invitationOf(conference(carol, Map.of(), bob), bob);
+        bobsPage.awaitIncoming(fromCarol);
+
+        String waiting = alicesPage.call(bob, 30, "Quick one?");
+        WebElement second = bobsPage.awaitIncoming(waiting);
+        assertEquals("call waiting", second.findElement(By.className("call-waiting")).getText());
+        bobsPage.decline(waiting, "declined", "");
+        alicesPage.awaitOutgoing(waiting, "DECLINED");
+
+        String refused = alicesPage.call(bob, 30, "Now?", true);
+        assertEquals("declined: busy", alicesPage.awaitOutgoing(refused, "DECLINED"));
+        bobsPage.awaitNoIncoming(refused);
     }
 
     @Test

@@ -47,6 +47,15 @@ final class ConsolePage {
 
     /** Places a call and returns the invitation id of each callee, as the outgoing panel shows them. */
     String call(String callee, int ringSeconds, String message) {
+        return call(callee, ringSeconds, message, false);
+    }
+
+    /** Places a call; {@code rejectIfBusy} asks Beckon not to ring a callee who is busy. */
+    String call(String callee, int ringSeconds, String message, boolean rejectIfBusy) {
+        WebElement rejectBusy = browser.findElement(By.id("call-reject-busy"));
+        if (rejectBusy.isSelected() != rejectIfBusy) {
+            rejectBusy.click();
+        }
         type(By.id("callees"), callee);
         type(By.id("ring-timeout"), Integer.toString(ringSeconds));
         type(By.id("call-message"), message);
