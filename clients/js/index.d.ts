@@ -147,7 +147,7 @@ export interface Invitation {
   /** The invitee's conference access token (a JWT Beckon signs; keys at /.well-known/jwks.json). */
   accessToken?: string;
   /** At the moment of inviting, the invitee was in another call or being rung by another. */
-  inviteeBusy?: boolean;
+  inviteeBusy: boolean;
   /** On webhooks' invitation.received: whether the invitee had an open stream. */
   online?: boolean;
 }
@@ -218,7 +218,19 @@ export interface DeviceList {
   devices: Device[];
 }
 
-export interface DeviceRef {
+/** `GET /push/config`: the key browsers subscribe with, and whether FCM and APNs are on. */
+export interface PushConfig {
+  webpush?: WebPush | null;
+  fcm: boolean;
+  apns: boolean;
+}
+
+export interface WebPush {
+  /** Base64url of the uncompressed P-256 public key, for `pushManager.subscribe`. */
+  applicationServerKey: string;
+}
+
+export interface UnregisteredDevice {
   deviceId: string;
 }
 
@@ -314,7 +326,7 @@ export interface Functions {
   listInvitations: [ListInvitationsRequest, InvitationList];
   presence: [PresenceRequest, PresenceAnswer];
   registerDevice: [RegisterDeviceRequest, Device];
-  unregisterDevice: [UnregisterDeviceRequest, DeviceRef];
+  unregisterDevice: [UnregisterDeviceRequest, UnregisteredDevice];
   listDevices: [ListDevicesRequest, DeviceList];
 }
 
@@ -332,7 +344,7 @@ export declare class BeckonClient {
   listInvitations(body: ListInvitationsRequest): Promise<InvitationList>;
   presence(body: PresenceRequest): Promise<PresenceAnswer>;
   registerDevice(body: RegisterDeviceRequest): Promise<Device>;
-  unregisterDevice(body: UnregisterDeviceRequest): Promise<DeviceRef>;
+  unregisterDevice(body: UnregisterDeviceRequest): Promise<UnregisteredDevice>;
   listDevices(body?: ListDevicesRequest): Promise<DeviceList>;
 
   /** `respond` with action "accept". */
