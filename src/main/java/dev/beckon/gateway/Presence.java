@@ -22,7 +22,7 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class Presence {
 
-    static final Duration LEASE = Duration.ofSeconds(30);
+    public static final Duration LEASE = Duration.ofSeconds(30);
 
     @Inject
     RedisScripts scripts;
@@ -64,7 +64,8 @@ public class Presence {
         return scripts.run(Script.PRESENCE, key(userId), arguments(action, sessionIds)).map(reply -> reply.toLong());
     }
 
-    private static String key(String userId) {
+    /** The Redis key of a user's presence (in the user's own slot). */
+    public static String key(String userId) {
         return "bk:pr:{" + userId + "}";
     }
 

@@ -44,9 +44,6 @@ public class RedisScripts {
 
     private static final Logger LOG = Logger.getLogger(RedisScripts.class);
 
-    private record Loaded(String source, String sha) {
-    }
-
     private final Map<Script, Loaded> scripts = new EnumMap<>(Script.class);
 
     @Inject
@@ -76,6 +73,14 @@ public class RedisScripts {
             String source = script.withLib ? lib + "\n" + read(script.file) : read(script.file);
             scripts.put(script, new Loaded(source, sha1(source)));
         }
+    }
+
+    /** A script as Redis runs it, for a caller that sends it on a connection of its own. */
+    public record Loaded(String source, String sha) {
+    }
+
+    public Loaded loaded(Script script) {
+        return scripts.get(script);
     }
 
     /** Runs {@code script} with one key (which decides the Redis Cluster slot) and {@code args}. */

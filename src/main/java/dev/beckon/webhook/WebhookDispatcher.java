@@ -17,6 +17,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.beckon.config.BeckonConfig;
+import dev.beckon.store.RedisScripts;
+import dev.beckon.store.Script;
 import dev.beckon.redis.RedisTopology;
 import dev.beckon.store.Shards;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -63,6 +65,9 @@ public class WebhookDispatcher {
     @Inject
     WebhookRedisClient clients;
 
+    @Inject
+    RedisScripts scripts;
+
     private final List<OutboxReader> readers = new ArrayList<>();
     private volatile boolean running;
     private Redis client;
@@ -107,7 +112,7 @@ public class WebhookDispatcher {
         sender = new WebhookSender(vertx.getDelegate(), URI.create(settings.url().get()),
                 new WebhookSigner(settings.secret().orElseThrow()), settings.timeout(), settings.concurrency(), Clock.systemUTC());
         deadLetters = new DeadLetters(commands, mapper);
-        presence = new PresenceLookup(commands);
+        presence = new PresenceLookup(commands, scripts.loaded(Script.PRESENCE));
         meters = new WebhookMeters(registry, inFlight);
         reclaimer = new Reclaimer(outbox, inFlight, this::take);
         running = true;
