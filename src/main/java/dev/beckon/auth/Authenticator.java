@@ -21,7 +21,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 
 import dev.beckon.api.ApiException;
-import dev.beckon.api.JsonInput;
+import dev.beckon.api.constraints.UserId;
 import dev.beckon.metrics.BeckonMetrics;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.jwt.auth.principal.JWTParser;
@@ -106,7 +106,7 @@ public class Authenticator {
             throw ApiException.unauthenticated("The token is not a valid JWT.");
         }
         String subject = jwt.getSubject();
-        if (subject == null || !JsonInput.USER_ID.matcher(subject).matches()) {
+        if (subject == null || !UserId.FORMAT.matcher(subject).matches()) {
             throw ApiException.unauthenticated("The token's 'sub' must be a user id: 1..128 characters of A-Z a-z 0-9 . _ @ : -");
         }
         Set<String> groups = jwt.getGroups();

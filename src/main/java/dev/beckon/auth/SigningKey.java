@@ -14,7 +14,9 @@ import java.security.interfaces.RSAPrivateCrtKey;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.RSAPublicKeySpec;
 import java.util.Base64;
+import java.util.Optional;
 
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
@@ -41,8 +43,14 @@ public class SigningKey {
     private final String keyId;
     private final String jwks;
 
+    @Inject
     public SigningKey(BeckonConfig config) {
-        this.privateKey = load(config);
+        this(config.token().keyLocation());
+    }
+
+    /** {@code keyLocation}: a PEM file or URL; empty: generated in dev and test, refused in production. */
+    SigningKey(Optional<String> keyLocation) {
+        this.privateKey = load(keyLocation);
         RSAPublicKey publicKey = publicOf(privateKey);
         String n = base64Url(unsigned(publicKey.getModulus()));
         String e = base64Url(unsigned(publicKey.getPublicExponent()));
@@ -64,9 +72,9 @@ public class SigningKey {
         return jwks;
     }
 
-    private static RSAPrivateCrtKey load(BeckonConfig config) {
-        if (config.token().keyLocation().isPresent()) {
-            String location = config.token().keyLocation().get();
+    private static RSAPrivateCrtKey load(Optional<String> keyLocation) {
+        if (keyLocation.isPresent()) {
+            String location = keyLocation.get();
             try {
                 return asCrt(Pem.readRsaPrivateKey(KeyUtils.readKeyContent(location)), location);
             } catch (IOException | GeneralSecurityException | RuntimeException e) {

@@ -14,7 +14,6 @@ import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
-import dev.beckon.webhook.WebhookSigner;
 import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.configuration.ConfigurationException;
 import io.quarkus.runtime.StartupEvent;
@@ -49,7 +48,7 @@ public class StartupChecks {
                 problems.add("BECKON_WEBHOOK_URL (beckon.webhook.url) must be an http or https URL, not '" + url + "'.");
             }
             try {
-                WebhookSigner.decode(value(config, "beckon.webhook.secret").orElse(null));
+                WebhookSecret.decode(value(config, "beckon.webhook.secret").orElse(null));
             } catch (IllegalArgumentException e) {
                 problems.add("BECKON_WEBHOOK_SECRET (beckon.webhook.secret) must be 'whsec_' followed by a base64 key of"
                         + " 16 bytes or more (" + e.getMessage() + "), for example whsec_" + "$(openssl rand -base64 32).");

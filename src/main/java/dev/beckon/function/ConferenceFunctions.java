@@ -4,11 +4,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import jakarta.inject.Inject;
-
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.beckon.api.ApiException;
+import dev.beckon.api.RequestReader;
 import dev.beckon.auth.AccessTokens;
 import dev.beckon.auth.Actor;
 import dev.beckon.config.BeckonConfig;
@@ -27,23 +26,24 @@ import io.smallrye.mutiny.Uni;
 /** createConference, getConference and leave. */
 public class ConferenceFunctions {
 
-    @Inject
-    FunctionGuard guard;
+    private final FunctionGuard guard;
+    private final RequestReader reader;
+    private final ConferenceStore store;
+    private final ConferenceQueries queries;
+    private final AccessTokens tokens;
+    private final InviteRateLimit rateLimit;
+    private final BeckonConfig config;
 
-    @Inject
-    ConferenceStore store;
-
-    @Inject
-    ConferenceQueries queries;
-
-    @Inject
-    AccessTokens tokens;
-
-    @Inject
-    InviteRateLimit rateLimit;
-
-    @Inject
-    BeckonConfig config;
+    public ConferenceFunctions(FunctionGuard guard, RequestReader reader, ConferenceStore store, ConferenceQueries queries,
+            AccessTokens tokens, InviteRateLimit rateLimit, BeckonConfig config) {
+        this.guard = guard;
+        this.reader = reader;
+        this.store = store;
+        this.queries = queries;
+        this.tokens = tokens;
+        this.rateLimit = rateLimit;
+        this.config = config;
+    }
 
     /**
      * Creates a conference owned by the caller (connected from the start) and rings its initial
@@ -52,10 +52,10 @@ public class ConferenceFunctions {
      */
     @Funq
     public Uni<CreatedConference> createConference(JsonNode body) {
-        Requests.CreateConference request = Requests.CreateConference.parse(body);
+        Requests.CreateConference request = reader.read(body, Requests.CreateConference.class);
         Actor owner = guard.caller().actAsUser(request.as());
-        ConferenceSettings settings = request.settings().withDefaults((int) config.ringTimeout().toSeconds());
-        List<dev.beckon.model.Invitee> participants = request.participants() == null ? List.of() : request.participants();
+        ConferenceSettings settings = request.settings((int) config.ringTimeout().toSeconds());
+        List<dev.beckon.model.Invitee> participants = request.invitees();
         if (participants.size() > settings.maxInviteesPerRequest()) {
             throw ApiException.tooLarge("At most " + settings.maxInviteesPerRequest()
                     + " participants per request (settings.maxInviteesPerRequest).");
@@ -67,15 +67,15 @@ public class ConferenceFunctions {
         InvitationFunctions.refuseSelfInvite(owner, participants, "participants");
         String conferenceId = store.newConferenceId(owner.userId(), participants);
         var conference = new ConferenceStore.NewConference(conferenceId,
-                request.alias() != null ? request.alias() : conferenceId, owner.userId(), request.callType(),
-                request.isProtected(), request.message(), request.roomUrl(), settings);
+                request.alias() != null ? request.alias() : conferenceId, owner.userId(), request.callTypeName(),
+                request.protectedConference(), request.message(), request.roomUrl(), settings);
         return rateLimit.charge(owner, participants.size(), () -> store.create(conference, owner, participants), InvitationFunctions::rang)
                 .map(invited -> created(invited, owner));
     }
 
     @Funq
     public Uni<Conference> getConference(JsonNode body) {
-        Requests.ConferenceRef request = Requests.ConferenceRef.parse(body);
+        Requests.ConferenceRef request = reader.read(body, Requests.ConferenceRef.class);
         Actor actor = guard.caller().actAs(request.as());
         return queries.conference(request.conferenceId(), actor);
     }
@@ -83,7 +83,7 @@ public class ConferenceFunctions {
     /** The caller hangs up; the last connected participant to leave ends the conference. */
     @Funq
     public Uni<Conference> leave(JsonNode body) {
-        Requests.ConferenceRef request = Requests.ConferenceRef.parse(body);
+        Requests.ConferenceRef request = reader.read(body, Requests.ConferenceRef.class);
         Actor actor = guard.caller().actAsUser(request.as());
         return store.leave(request.conferenceId(), actor);
     }

@@ -15,18 +15,26 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import dev.beckon.api.ApiException;
-import dev.beckon.api.JsonInput;
+import dev.beckon.api.RequestReader;
+import dev.beckon.api.constraints.Text;
+import dev.beckon.api.constraints.UserId;
 import dev.beckon.device.NewDevice;
-import dev.beckon.device.PushPlatforms;
+import io.quarkus.runtime.LaunchMode;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
- * The inputs of registerDevice, unregisterDevice and listDevices, parsed strictly like
- * {@link Requests}. A registration is checked as far as the push service would: a Web Push
- * endpoint is an https URL and its keys are a real P-256 point and a 16-byte secret; tokens
- * have their platform's alphabet and a sane length.
+ * The inputs of registerDevice, unregisterDevice and listDevices, records like {@link Requests}.
+ * A registration is checked as far as the push service would: a Web Push endpoint is an https
+ * URL and its keys are a real P-256 point and a 16-byte secret; tokens have their platform's
+ * alphabet and a sane length.
  */
 final class DeviceRequests {
 
@@ -38,69 +46,91 @@ final class DeviceRequests {
     static final Pattern APNS_TOKEN = Pattern.compile("(?:[0-9A-Fa-f]{2}){32,100}");
     /** Plain http endpoints on this machine, for a local push service outside production. */
     private static final Set<String> LOOPBACK = Set.of("127.0.0.1", "localhost", "[::1]");
+    /** Outside production a local push service may listen on plain http (tests, a developer's machine). */
+    private static final boolean LOOPBACK_HTTP = LaunchMode.current() != LaunchMode.NORMAL;
 
     private DeviceRequests() {
     }
 
-    /**
-     * {@code allowLoopbackHttp}: also accept {@code http://127.0.0.1}, {@code localhost} and
-     * {@code [::1]} endpoints (dev and test, never production).
-     */
-    record RegisterDevice(NewDevice device, String as) {
+    /** The push platforms a device may name; constants are spelled as on the wire. */
+    @Schema(name = "Platform")
+    enum Platform {
+        webpush, fcm, apns
+    }
 
-        static RegisterDevice parse(JsonNode body, boolean allowLoopbackHttp) {
-            JsonInput in = JsonInput.body(body, "platform", "subscription", "token", "voip", "label", "as");
-            String platform = in.requiredChoice("platform", PushPlatforms.ALL);
-            String label = in.optionalString("label", MAX_LABEL);
-            Boolean voip = in.optionalBoolean("voip");
-            if (voip != null && !platform.equals(PushPlatforms.APNS)) {
-                throw ApiException.invalid("'voip' applies only to platform apns.");
-            }
-            NewDevice device;
-            if (platform.equals(PushPlatforms.WEBPUSH)) {
-                if (in.has("token")) {
-                    throw ApiException.invalid("'token' does not apply to platform webpush: send the browser's 'subscription'.");
-                }
-                device = webPush(in, body.get("subscription"), label, allowLoopbackHttp);
-            } else {
-                if (in.has("subscription")) {
-                    throw ApiException.invalid("'subscription' applies only to platform webpush: send the device's 'token'.");
-                }
-                device = NewDevice.withToken(platform, token(in, platform), voip != null && voip, label);
-            }
-            return new RegisterDevice(device, in.optionalUserId("as"));
+    @RegisterForReflection
+    @Schema(name = "WebPushKeys", additionalProperties = Schema.False.class)
+    record Keys(
+            @Schema(description = "base64url of the uncompressed P-256 public key (65 bytes)") @NotNull @Size(min = 1, max = 128) String p256dh,
+            @Schema(description = "base64url of 16 bytes") @NotNull @Size(min = 1, max = 64) String auth) {
+    }
+
+    /** What the browser's {@code PushSubscription.toJSON()} gives, expirationTime included. */
+    @RegisterForReflection
+    @Schema(name = "WebPushSubscription", additionalProperties = Schema.False.class,
+            description = "webpush only: the browser's PushSubscription.toJSON()")
+    record Subscription(
+            @Schema(description = "an https URL (outside production also http on 127.0.0.1, localhost or [::1])")
+            @NotNull @Size(min = 1, max = MAX_ENDPOINT) String endpoint,
+            @Schema(description = "accepted and ignored") Double expirationTime,
+            @NotNull @Valid Keys keys) {
+    }
+
+    @RegisterForReflection
+    @Schema(name = "RegisterDeviceRequest", additionalProperties = Schema.False.class)
+    record RegisterDevice(
+            @NotNull Platform platform,
+            @Valid Subscription subscription,
+            @Schema(description = "fcm: the registration token; apns: the device token in hex (32..100 bytes)")
+            @Size(min = 1, max = 1024) String token,
+            @Schema(description = "apns only: a PushKit (VoIP) token", defaultValue = "false") Boolean voip,
+            @Schema(description = "a name for the user, e.g. \"Firefox on the laptop\"; kept when a renewal leaves it out")
+            @Size(min = 1, max = MAX_LABEL) @Text String label,
+            @Schema(description = Requests.AS) @jakarta.validation.constraints.Pattern(regexp = UserId.PATTERN, message = UserId.MESSAGE) String as)
+            implements RequestReader.CrossChecked {
+
+        @Override
+        public void check() {
+            device();
         }
 
-        private static NewDevice webPush(JsonInput in, JsonNode raw, String label, boolean allowLoopbackHttp) {
-            // what PushSubscription.toJSON() gives, expirationTime included
-            JsonInput subscription = in.optionalObject("subscription", "endpoint", "expirationTime", "keys");
-            if (subscription == null) {
-                throw ApiException.invalid("'subscription' is required for platform webpush: {endpoint, keys: {p256dh, auth}}.");
+        /** The device this registration describes; {@link ApiException} for a combination its platform refuses. */
+        NewDevice device() {
+            if (voip != null && platform != Platform.apns) {
+                throw ApiException.invalid("'voip' applies only to platform apns.");
             }
-            JsonNode expirationTime = raw.get("expirationTime");
-            if (expirationTime != null && !expirationTime.isNull() && !expirationTime.isNumber()) {
-                throw ApiException.invalid("'subscription.expirationTime' must be a number or null.");
+            if (platform == Platform.webpush) {
+                if (token != null) {
+                    throw ApiException.invalid("'token' does not apply to platform webpush: send the browser's 'subscription'.");
+                }
+                if (subscription == null) {
+                    throw ApiException.invalid("'subscription' is required for platform webpush: {endpoint, keys: {p256dh, auth}}.");
+                }
+                return webPush(subscription, label);
             }
-            String endpoint = endpoint(subscription.requiredString("endpoint", MAX_ENDPOINT), allowLoopbackHttp);
-            JsonInput keys = subscription.optionalObject("keys", "p256dh", "auth");
-            if (keys == null) {
-                throw ApiException.invalid("'subscription.keys' is required: {p256dh, auth}.");
+            if (subscription != null) {
+                throw ApiException.invalid("'subscription' applies only to platform webpush: send the device's 'token'.");
             }
-            String p256dh = keys.requiredString("p256dh", 128);
+            return NewDevice.withToken(platform.name(), token(token, platform), voip != null && voip, label);
+        }
+
+        private static NewDevice webPush(Subscription subscription, String label) {
+            String endpoint = endpoint(subscription.endpoint());
+            String p256dh = subscription.keys().p256dh();
             byte[] point = base64Url(p256dh, "subscription.keys.p256dh");
             if (point.length != 65 || point[0] != 0x04 || !onP256(point)) {
                 throw ApiException.invalid("'subscription.keys.p256dh' must be base64url of an uncompressed P-256 public key (65 bytes).");
             }
-            String auth = keys.requiredString("auth", 64);
+            String auth = subscription.keys().auth();
             if (base64Url(auth, "subscription.keys.auth").length != 16) {
                 throw ApiException.invalid("'subscription.keys.auth' must be base64url of 16 bytes.");
             }
             return NewDevice.webPush(endpoint, p256dh, auth, label);
         }
 
-        private static String endpoint(String endpoint, boolean allowLoopbackHttp) {
+        private static String endpoint(String endpoint) {
             String problem = "'subscription.endpoint' must be an https URL"
-                    + (allowLoopbackHttp ? " (or http on 127.0.0.1, localhost or [::1])." : ".");
+                    + (LOOPBACK_HTTP ? " (or http on 127.0.0.1, localhost or [::1])." : ".");
             URI uri;
             try {
                 uri = new URI(endpoint);
@@ -112,19 +142,18 @@ final class DeviceRequests {
                 throw ApiException.invalid(problem);
             }
             boolean secure = scheme.equals("https");
-            boolean local = scheme.equals("http") && allowLoopbackHttp && LOOPBACK.contains(uri.getHost().toLowerCase(Locale.ROOT));
+            boolean local = scheme.equals("http") && LOOPBACK_HTTP && LOOPBACK.contains(uri.getHost().toLowerCase(Locale.ROOT));
             if (!secure && !local) {
                 throw ApiException.invalid(problem);
             }
             return endpoint;
         }
 
-        private static String token(JsonInput in, String platform) {
-            String token = in.optionalString("token", 1024);
+        private static String token(String token, Platform platform) {
             if (token == null) {
                 throw ApiException.invalid("'token' is required for platform " + platform + ".");
             }
-            if (platform.equals(PushPlatforms.FCM)) {
+            if (platform == Platform.fcm) {
                 if (!FCM_TOKEN.matcher(token).matches()) {
                     throw ApiException.invalid("'token' must be an FCM registration token: 32..1024 characters of A-Z a-z 0-9 _ : . -");
                 }
@@ -138,20 +167,17 @@ final class DeviceRequests {
         }
     }
 
-    record UnregisterDevice(String deviceId, String as) {
-
-        static UnregisterDevice parse(JsonNode body) {
-            JsonInput in = JsonInput.body(body, "deviceId", "as");
-            return new UnregisterDevice(in.requiredId("deviceId"), in.optionalUserId("as"));
-        }
+    @RegisterForReflection
+    @Schema(name = "UnregisterDeviceRequest", additionalProperties = Schema.False.class)
+    record UnregisterDevice(
+            @NotBlank String deviceId,
+            @Schema(description = Requests.AS) @jakarta.validation.constraints.Pattern(regexp = UserId.PATTERN, message = UserId.MESSAGE) String as) {
     }
 
-    record ListDevices(String as) {
-
-        static ListDevices parse(JsonNode body) {
-            JsonInput in = JsonInput.body(body, "as");
-            return new ListDevices(in.optionalUserId("as"));
-        }
+    @RegisterForReflection
+    @Schema(name = "ListDevicesRequest", additionalProperties = Schema.False.class)
+    record ListDevices(
+            @Schema(description = Requests.AS) @jakarta.validation.constraints.Pattern(regexp = UserId.PATTERN, message = UserId.MESSAGE) String as) {
     }
 
     /** base64url, with or without padding (browsers send it without). */

@@ -4,7 +4,6 @@ import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.inject.Inject;
 
 import dev.beckon.api.ApiException;
 import dev.beckon.auth.Authenticator;
@@ -30,14 +29,15 @@ public class FunctionGuard {
 
     private static final String CALLER = Caller.class.getName();
 
-    @Inject
-    Authenticator authenticator;
+    private final Authenticator authenticator;
+    private final CurrentVertxRequest currentRequest;
+    private final BeckonConfig config;
 
-    @Inject
-    CurrentVertxRequest currentRequest;
-
-    @Inject
-    BeckonConfig config;
+    public FunctionGuard(Authenticator authenticator, CurrentVertxRequest currentRequest, BeckonConfig config) {
+        this.authenticator = authenticator;
+        this.currentRequest = currentRequest;
+        this.config = config;
+    }
 
     void install(@Observes Router router) {
         for (String function : FUNCTIONS) {

@@ -2,11 +2,10 @@ package dev.beckon.function;
 
 import java.util.List;
 
-import jakarta.inject.Inject;
-
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.beckon.api.ApiException;
+import dev.beckon.api.RequestReader;
 import dev.beckon.auth.AccessTokens;
 import dev.beckon.auth.Actor;
 import dev.beckon.model.Invitation;
@@ -22,20 +21,22 @@ import io.smallrye.mutiny.Uni;
 /** invite, respond, cancel and listInvitations. */
 public class InvitationFunctions {
 
-    @Inject
-    FunctionGuard guard;
+    private final FunctionGuard guard;
+    private final RequestReader reader;
+    private final ConferenceStore store;
+    private final ConferenceQueries queries;
+    private final AccessTokens tokens;
+    private final InviteRateLimit rateLimit;
 
-    @Inject
-    ConferenceStore store;
-
-    @Inject
-    ConferenceQueries queries;
-
-    @Inject
-    AccessTokens tokens;
-
-    @Inject
-    InviteRateLimit rateLimit;
+    public InvitationFunctions(FunctionGuard guard, RequestReader reader, ConferenceStore store, ConferenceQueries queries,
+            AccessTokens tokens, InviteRateLimit rateLimit) {
+        this.guard = guard;
+        this.reader = reader;
+        this.store = store;
+        this.queries = queries;
+        this.tokens = tokens;
+        this.rateLimit = rateLimit;
+    }
 
     /**
      * Rings more people into a conference. Someone already ringing gets their current
@@ -43,11 +44,12 @@ public class InvitationFunctions {
      */
     @Funq
     public Uni<InvitationList> invite(JsonNode body) {
-        Requests.Invite request = Requests.Invite.parse(body);
+        Requests.Invite request = reader.read(body, Requests.Invite.class);
         Actor actor = guard.caller().actAsUser(request.as());
-        refuseSelfInvite(actor, request.invitees(), "invitees");
-        return rateLimit.charge(actor, request.invitees().size(),
-                () -> store.invite(request.conferenceId(), actor, request.invitees(), request.message(),
+        List<Invitee> invitees = request.inviteeList();
+        refuseSelfInvite(actor, invitees, "invitees");
+        return rateLimit.charge(actor, invitees.size(),
+                () -> store.invite(request.conferenceId(), actor, invitees, request.message(),
                         request.ringTimeoutSeconds()),
                 InvitationFunctions::rang)
                 .map(invited -> new InvitationList(invited.items().stream()
@@ -61,9 +63,9 @@ public class InvitationFunctions {
     /** The invitee accepts (and gets their access token) or declines with a reason. */
     @Funq
     public Uni<Invitation> respond(JsonNode body) {
-        Requests.Respond request = Requests.Respond.parse(body);
+        Requests.Respond request = reader.read(body, Requests.Respond.class);
         Actor actor = guard.caller().actAsUser(request.as());
-        return store.respond(request.invitationId(), actor, request.action(), request.reason(), request.message())
+        return store.respond(request.invitationId(), actor, request.action().name(), request.reasonName(), request.message())
                 .map(responded -> {
                     Invitation invitation = responded.invitation();
                     if (invitation.state().equals("ACCEPTED") && (responded.isProtected() || actor.server())) {
@@ -77,7 +79,7 @@ public class InvitationFunctions {
     /** The inviter, the owner or a server token withdraws a ringing invitation. */
     @Funq
     public Uni<Invitation> cancel(JsonNode body) {
-        Requests.Cancel request = Requests.Cancel.parse(body);
+        Requests.Cancel request = reader.read(body, Requests.Cancel.class);
         Actor actor = guard.caller().actAs(request.as());
         return store.cancel(request.invitationId(), actor);
     }
@@ -85,9 +87,10 @@ public class InvitationFunctions {
     /** The caller's inbox (incoming) or calls made (outgoing), newest first. */
     @Funq
     public Uni<InvitationList> listInvitations(JsonNode body) {
-        Requests.ListInvitations request = Requests.ListInvitations.parse(body);
+        Requests.ListInvitations request = reader.read(body, Requests.ListInvitations.class);
         Actor actor = guard.caller().actAsUser(request.as());
-        return queries.invitations(actor.userId(), request.direction(), request.pendingOnly(), request.limit())
+        return queries.invitations(actor.userId(), request.direction().name(), request.pendingOnlyOrDefault(),
+                request.limitOrDefault())
                 .map(InvitationList::new);
     }
 

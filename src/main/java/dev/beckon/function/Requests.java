@@ -1,52 +1,106 @@
 package dev.beckon.function;
 
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
 
 import dev.beckon.api.ApiException;
-import dev.beckon.api.JsonInput;
+import dev.beckon.api.RequestReader;
+import dev.beckon.api.constraints.AbsoluteUrl;
+import dev.beckon.api.constraints.Text;
+import dev.beckon.api.constraints.TooLarge;
+import dev.beckon.api.constraints.UserId;
+import dev.beckon.model.BusyPolicy;
+import dev.beckon.model.CallType;
 import dev.beckon.model.ConferenceSettings;
+import dev.beckon.model.DeclineReason;
 import dev.beckon.model.Invitee;
 import dev.beckon.model.Permission;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
- * The functions' inputs, each parsed strictly from the request body before anything is looked
- * up. A record per function; its {@code parse} is the single place that knows its fields.
+ * The functions' inputs, a record per function. Their annotations are the rules: Jackson reads
+ * the body into them strictly and Bean Validation checks them ({@link RequestReader}), and the
+ * OpenAPI document's request schemas are generated from them.
  */
 final class Requests {
-
-    static final List<String> CALL_TYPES = List.of("video_call", "audio_call", "live_streaming");
-    static final List<String> ACTIONS = List.of("accept", "decline");
-    static final List<String> REASONS = List.of("busy", "declined", "unavailable");
-    static final List<String> DIRECTIONS = List.of("incoming", "outgoing");
 
     static final int MAX_ALIAS = 256;
     static final int MAX_MESSAGE = 1024;
     static final int MAX_NAME = 256;
+    static final int MAX_URL = 2048;
     static final int MAX_LIST_LIMIT = 200;
     static final int MAX_PRESENCE_USERS = 200;
+    static final int MAX_PERMISSION_ENTRIES = 48;
+    static final String AS = "With a server token, the user to act for; a user token may only name itself.";
 
     private Requests() {
     }
 
-    /** The settings a request asked for; absent ones are filled from the defaults when the conference is made. */
-    record SettingsInput(Integer ringTimeoutSeconds, Boolean canInviteDuringCall, Boolean onlyInitiatorCanInvite,
-            Integer maxInviteesPerRequest, String busyPolicy) {
+    @Schema(name = "RespondAction")
+    enum Action {
+        accept, decline
+    }
 
-        static SettingsInput parse(JsonInput in) {
-            if (in == null) {
-                return new SettingsInput(null, null, null, null, null);
-            }
-            return new SettingsInput(
-                    in.optionalInt("ringTimeoutSeconds", ConferenceSettings.MIN_RING_SECONDS, ConferenceSettings.MAX_RING_SECONDS),
-                    in.optionalBoolean("canInviteDuringCall"),
-                    in.optionalBoolean("onlyInitiatorCanInvite"),
-                    in.optionalInt("maxInviteesPerRequest", 1, ConferenceSettings.MAX_INVITEES_LIMIT),
-                    in.optionalChoice("busyPolicy", ConferenceSettings.BUSY_POLICIES));
+    @Schema(name = "Direction")
+    enum Direction {
+        incoming, outgoing
+    }
+
+    /** Someone to ring, with the permissions they get when they accept (absent: JOIN … STREAM). */
+    @RegisterForReflection
+    @Schema(name = "Invitee", additionalProperties = Schema.False.class)
+    record InviteeInput(
+            @NotNull @Pattern(regexp = UserId.PATTERN, message = UserId.MESSAGE) String userId,
+            @Size(min = 1, max = MAX_NAME) @Text String name,
+            @Size(min = 1, max = MAX_URL) @Text @AbsoluteUrl String avatarUrl,
+            @Schema(description = "default: JOIN … STREAM")
+            @Size(min = 1, max = MAX_PERMISSION_ENTRIES) List<@NotNull Permission> permissions) {
+
+        Invitee toInvitee() {
+            List<String> names = permissions == null ? null
+                    : List.copyOf(new LinkedHashSet<>(permissions.stream().map(Enum::name).toList()));
+            return new Invitee(userId, name, avatarUrl, names);
         }
+
+        /** Refuses a user id that repeats, naming where it repeats. */
+        static void refuseRepeats(List<InviteeInput> invitees, String field) {
+            Set<String> seen = new HashSet<>();
+            for (int i = 0; invitees != null && i < invitees.size(); i++) {
+                if (!seen.add(invitees.get(i).userId())) {
+                    throw ApiException.invalid("'" + field + "[" + i + "].userId' repeats " + invitees.get(i).userId() + ".");
+                }
+            }
+        }
+
+        static List<Invitee> toInvitees(List<InviteeInput> invitees) {
+            return invitees == null ? List.of() : invitees.stream().map(InviteeInput::toInvitee).toList();
+        }
+    }
+
+    /** The settings a request asked for; absent ones are filled from the defaults when the conference is made. */
+    @RegisterForReflection
+    @Schema(name = "Settings", additionalProperties = Schema.False.class)
+    record SettingsInput(
+            @Schema(defaultValue = "30")
+            @Min(ConferenceSettings.MIN_RING_SECONDS) @Max(ConferenceSettings.MAX_RING_SECONDS) Integer ringTimeoutSeconds,
+            @Schema(defaultValue = "true") Boolean canInviteDuringCall,
+            @Schema(defaultValue = "false") Boolean onlyInitiatorCanInvite,
+            @Schema(defaultValue = "9") @Min(1) @Max(ConferenceSettings.MAX_INVITEES_LIMIT) Integer maxInviteesPerRequest,
+            @Schema(defaultValue = "ring") BusyPolicy busyPolicy) {
 
         ConferenceSettings withDefaults(int defaultRingSeconds) {
             return new ConferenceSettings(
@@ -54,133 +108,129 @@ final class Requests {
                     canInviteDuringCall == null || canInviteDuringCall,
                     onlyInitiatorCanInvite != null && onlyInitiatorCanInvite,
                     maxInviteesPerRequest != null ? maxInviteesPerRequest : ConferenceSettings.DEFAULT_MAX_INVITEES,
-                    busyPolicy != null ? busyPolicy : ConferenceSettings.BUSY_RING);
+                    busyPolicy != null ? busyPolicy.name() : ConferenceSettings.BUSY_RING);
         }
     }
 
-    record CreateConference(String alias, boolean isProtected, String callType, String message, String roomUrl,
-            SettingsInput settings, List<Invitee> participants, String as) {
+    @RegisterForReflection
+    @Schema(name = "CreateConferenceRequest", additionalProperties = Schema.False.class)
+    record CreateConference(
+            @Size(min = 1, max = MAX_ALIAS) @Text String alias,
+            @Schema(defaultValue = "false") @JsonProperty("protected") Boolean isProtected,
+            @Schema(defaultValue = "video_call") CallType callType,
+            @Size(min = 1, max = MAX_MESSAGE) @Text String message,
+            @Size(min = 1, max = MAX_URL) @Text @AbsoluteUrl String roomUrl,
+            @Valid SettingsInput settings,
+            @Size(max = ConferenceSettings.MAX_INVITEES_LIMIT, payload = TooLarge.class)
+            List<@NotNull(message = "must be an object.") @Valid InviteeInput> participants,
+            @Schema(description = AS) @Pattern(regexp = UserId.PATTERN, message = UserId.MESSAGE) String as)
+            implements RequestReader.CrossChecked {
 
-        static CreateConference parse(JsonNode body) {
-            JsonInput in = JsonInput.body(body, "alias", "protected", "callType", "message", "roomUrl", "settings",
-                    "participants", "as");
-            SettingsInput settings = SettingsInput.parse(in.optionalObject("settings", "ringTimeoutSeconds",
-                    "canInviteDuringCall", "onlyInitiatorCanInvite", "maxInviteesPerRequest", "busyPolicy"));
-            Boolean isProtected = in.optionalBoolean("protected");
-            String callType = in.optionalChoice("callType", CALL_TYPES);
-            return new CreateConference(
-                    in.optionalString("alias", MAX_ALIAS),
-                    isProtected != null && isProtected,
-                    callType != null ? callType : "video_call",
-                    in.optionalString("message", MAX_MESSAGE),
-                    in.optionalUrl("roomUrl"),
-                    settings,
-                    readInvitees(in, "participants"),
-                    in.optionalUserId("as"));
+        @Override
+        public void check() {
+            InviteeInput.refuseRepeats(participants, "participants");
+        }
+
+        boolean protectedConference() {
+            return isProtected != null && isProtected;
+        }
+
+        String callTypeName() {
+            return (callType != null ? callType : CallType.video_call).name();
+        }
+
+        ConferenceSettings settings(int defaultRingSeconds) {
+            return (settings != null ? settings : new SettingsInput(null, null, null, null, null)).withDefaults(defaultRingSeconds);
+        }
+
+        List<Invitee> invitees() {
+            return InviteeInput.toInvitees(participants);
         }
     }
 
-    record Invite(String conferenceId, List<Invitee> invitees, String message, Integer ringTimeoutSeconds, String as) {
+    @RegisterForReflection
+    @Schema(name = "InviteRequest", additionalProperties = Schema.False.class)
+    record Invite(
+            @NotBlank String conferenceId,
+            @NotNull @Size(min = 1, max = ConferenceSettings.MAX_INVITEES_LIMIT, payload = TooLarge.class)
+            List<@NotNull(message = "must be an object.") @Valid InviteeInput> invitees,
+            @Size(min = 1, max = MAX_MESSAGE) @Text String message,
+            @Min(ConferenceSettings.MIN_RING_SECONDS) @Max(ConferenceSettings.MAX_RING_SECONDS) Integer ringTimeoutSeconds,
+            @Schema(description = AS) @Pattern(regexp = UserId.PATTERN, message = UserId.MESSAGE) String as)
+            implements RequestReader.CrossChecked {
 
-        static Invite parse(JsonNode body) {
-            JsonInput in = JsonInput.body(body, "conferenceId", "invitees", "message", "ringTimeoutSeconds", "as");
-            String conferenceId = in.requiredId("conferenceId");
-            List<Invitee> invitees = readInvitees(in, "invitees");
-            if (invitees == null || invitees.isEmpty()) {
-                throw ApiException.invalid("'invitees' is required: a non-empty array of {userId, name?, avatarUrl?, permissions?}.");
-            }
-            return new Invite(conferenceId, invitees, in.optionalString("message", MAX_MESSAGE),
-                    in.optionalInt("ringTimeoutSeconds", ConferenceSettings.MIN_RING_SECONDS, ConferenceSettings.MAX_RING_SECONDS),
-                    in.optionalUserId("as"));
+        @Override
+        public void check() {
+            InviteeInput.refuseRepeats(invitees, "invitees");
+        }
+
+        List<Invitee> inviteeList() {
+            return InviteeInput.toInvitees(invitees);
         }
     }
 
-    record Respond(String invitationId, String action, String reason, String message, String as) {
+    @RegisterForReflection
+    @Schema(name = "RespondRequest", additionalProperties = Schema.False.class)
+    record Respond(
+            @NotBlank String invitationId,
+            @NotNull Action action,
+            @Schema(description = "decline only; default declined") DeclineReason reason,
+            @Size(min = 1, max = MAX_MESSAGE) @Text String message,
+            @Schema(description = AS) @Pattern(regexp = UserId.PATTERN, message = UserId.MESSAGE) String as)
+            implements RequestReader.CrossChecked {
 
-        static Respond parse(JsonNode body) {
-            JsonInput in = JsonInput.body(body, "invitationId", "action", "reason", "message", "as");
-            String invitationId = in.requiredId("invitationId");
-            String action = in.requiredChoice("action", ACTIONS);
-            String reason = in.optionalChoice("reason", REASONS);
-            if (reason != null && action.equals("accept")) {
+        @Override
+        public void check() {
+            if (reason != null && action == Action.accept) {
                 throw ApiException.invalid("'reason' only applies to action 'decline'.");
             }
-            return new Respond(invitationId, action, reason, in.optionalString("message", MAX_MESSAGE), in.optionalUserId("as"));
+        }
+
+        String reasonName() {
+            return reason == null ? null : reason.name();
         }
     }
 
-    record Cancel(String invitationId, String as) {
-
-        static Cancel parse(JsonNode body) {
-            JsonInput in = JsonInput.body(body, "invitationId", "as");
-            return new Cancel(in.requiredId("invitationId"), in.optionalUserId("as"));
-        }
+    @RegisterForReflection
+    @Schema(name = "CancelRequest", additionalProperties = Schema.False.class)
+    record Cancel(
+            @NotBlank String invitationId,
+            @Schema(description = AS) @Pattern(regexp = UserId.PATTERN, message = UserId.MESSAGE) String as) {
     }
 
     /** The input of getConference and leave. */
-    record ConferenceRef(String conferenceId, String as) {
+    @RegisterForReflection
+    @Schema(name = "ConferenceRef", additionalProperties = Schema.False.class)
+    record ConferenceRef(
+            @NotBlank String conferenceId,
+            @Schema(description = AS) @Pattern(regexp = UserId.PATTERN, message = UserId.MESSAGE) String as) {
+    }
 
-        static ConferenceRef parse(JsonNode body) {
-            JsonInput in = JsonInput.body(body, "conferenceId", "as");
-            return new ConferenceRef(in.requiredId("conferenceId"), in.optionalUserId("as"));
+    @RegisterForReflection
+    @Schema(name = "ListInvitationsRequest", additionalProperties = Schema.False.class)
+    record ListInvitations(
+            @NotNull Direction direction,
+            @Schema(defaultValue = "false") Boolean pendingOnly,
+            @Schema(defaultValue = "50") @Min(1) @Max(MAX_LIST_LIMIT) Integer limit,
+            @Schema(description = AS) @Pattern(regexp = UserId.PATTERN, message = UserId.MESSAGE) String as) {
+
+        boolean pendingOnlyOrDefault() {
+            return pendingOnly != null && pendingOnly;
+        }
+
+        int limitOrDefault() {
+            return limit != null ? limit : 50;
         }
     }
 
-    record ListInvitations(String direction, boolean pendingOnly, int limit, String as) {
+    @RegisterForReflection
+    @Schema(name = "PresenceRequest", additionalProperties = Schema.False.class)
+    record Presence(
+            @NotNull @Size(min = 1, max = MAX_PRESENCE_USERS, payload = TooLarge.class)
+            List<@NotNull @Pattern(regexp = UserId.PATTERN, message = UserId.MESSAGE) String> userIds) {
 
-        static ListInvitations parse(JsonNode body) {
-            JsonInput in = JsonInput.body(body, "direction", "pendingOnly", "limit", "as");
-            String direction = in.requiredChoice("direction", DIRECTIONS);
-            Boolean pendingOnly = in.optionalBoolean("pendingOnly");
-            Integer limit = in.optionalInt("limit", 1, MAX_LIST_LIMIT);
-            return new ListInvitations(direction, pendingOnly != null && pendingOnly, limit != null ? limit : 50,
-                    in.optionalUserId("as"));
+        List<String> distinctUserIds() {
+            return List.copyOf(new LinkedHashSet<>(userIds));
         }
-    }
-
-    record Presence(List<String> userIds) {
-
-        static Presence parse(JsonNode body) {
-            JsonInput in = JsonInput.body(body, "userIds");
-            List<String> userIds = in.optionalArray("userIds", MAX_PRESENCE_USERS,
-                    ApiException.tooLarge("At most " + MAX_PRESENCE_USERS + " userIds per presence request."),
-                    JsonInput.Element::userId);
-            if (userIds == null || userIds.isEmpty()) {
-                throw ApiException.invalid("'userIds' is required: a non-empty array of user ids.");
-            }
-            return new Presence(List.copyOf(new java.util.LinkedHashSet<>(userIds)));
-        }
-    }
-
-    /**
-     * An array of invitees. Its length is checked against the hard ceiling here; the conference's
-     * own {@code maxInviteesPerRequest} is checked where the conference is known.
-     */
-    private static List<Invitee> readInvitees(JsonInput in, String field) {
-        List<Invitee> invitees = in.optionalArray(field, ConferenceSettings.MAX_INVITEES_LIMIT,
-                ApiException.tooLarge("At most " + ConferenceSettings.MAX_INVITEES_LIMIT + " " + field + " per request."),
-                element -> {
-                    JsonInput item = element.object("userId", "name", "avatarUrl", "permissions");
-                    List<String> permissions = item.optionalArray("permissions", Permission.NAMES.size() * 4,
-                            ApiException.invalid("'" + element.path() + ".permissions' lists too many entries."),
-                            p -> p.choice(Permission.NAMES));
-                    if (permissions != null) {
-                        if (permissions.isEmpty()) {
-                            throw ApiException.invalid("'" + element.path() + ".permissions' must not be empty; omit it for the defaults.");
-                        }
-                        permissions = List.copyOf(new java.util.LinkedHashSet<>(permissions));
-                    }
-                    return new Invitee(item.requiredUserId("userId"), item.optionalString("name", MAX_NAME),
-                            item.optionalUrl("avatarUrl"), permissions);
-                });
-        if (invitees != null) {
-            Set<String> seen = new HashSet<>();
-            for (int i = 0; i < invitees.size(); i++) {
-                if (!seen.add(invitees.get(i).userId())) {
-                    throw ApiException.invalid("'" + field + "[" + i + "].userId' repeats " + invitees.get(i).userId() + ".");
-                }
-            }
-        }
-        return invitees;
     }
 }

@@ -21,6 +21,7 @@ import org.jboss.logging.Logger;
 import dev.beckon.config.BeckonConfig;
 import dev.beckon.metrics.BeckonMetrics;
 import dev.beckon.store.ConferenceStore;
+import dev.beckon.store.Presence;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;

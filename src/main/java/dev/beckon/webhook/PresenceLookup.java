@@ -1,6 +1,6 @@
 package dev.beckon.webhook;
 
-import dev.beckon.gateway.Presence;
+import dev.beckon.store.Presence;
 import dev.beckon.store.RedisScripts;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Command;

@@ -7,6 +7,8 @@ import java.util.Base64;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
+import dev.beckon.config.WebhookSecret;
+
 /**
  * Standard Webhooks signatures: {@code v1,<base64 HMAC-SHA256(key, "<id>.<timestamp>.<body>")>},
  * where the key is the base64 part of a {@code whsec_} secret. Receivers verify them with the
@@ -14,24 +16,10 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class WebhookSigner {
 
-    private static final String PREFIX = "whsec_";
-
     private final SecretKeySpec key;
 
     public WebhookSigner(String secret) {
-        this.key = new SecretKeySpec(decode(secret), "HmacSHA256");
-    }
-
-    /** The key bytes of a {@code whsec_<base64>} secret; IllegalArgumentException when it is not one. */
-    public static byte[] decode(String secret) {
-        if (secret == null || !secret.startsWith(PREFIX)) {
-            throw new IllegalArgumentException("must start with 'whsec_'");
-        }
-        byte[] key = Base64.getDecoder().decode(secret.substring(PREFIX.length()));
-        if (key.length < 16) {
-            throw new IllegalArgumentException("the key must be at least 16 bytes (24 base64 characters)");
-        }
-        return key;
+        this.key = new SecretKeySpec(WebhookSecret.decode(secret), "HmacSHA256");
     }
 
     public String sign(String id, long timestamp, String body) {

@@ -3,21 +3,18 @@ package dev.beckon.auth;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
-import dev.beckon.config.BeckonConfig;
-
 /** A key Beckon cannot use stops it at start-up with a message that says what to fix. */
 class SigningKeyTest {
 
     @Test
     void aMissingKeyFileFailsWithTheSettingsName() {
-        var e = assertThrows(IllegalStateException.class, () -> new SigningKey(config("/nowhere/key.pem")));
+        var e = assertThrows(IllegalStateException.class, () -> new SigningKey(keyAt("/nowhere/key.pem")));
         assertTrue(e.getMessage().contains("BECKON_TOKEN_KEY_LOCATION"), e.getMessage());
     }
 
@@ -25,7 +22,7 @@ class SigningKeyTest {
     void aFileThatIsNotAPrivateKeyFails() throws Exception {
         Path file = Files.createTempFile("not-a-key", ".pem");
         Files.writeString(file, "hello");
-        var e = assertThrows(IllegalStateException.class, () -> new SigningKey(config(file.toString())));
+        var e = assertThrows(IllegalStateException.class, () -> new SigningKey(keyAt(file.toString())));
         assertTrue(e.getMessage().contains("PEM"), e.getMessage());
     }
 
@@ -40,16 +37,11 @@ class SigningKeyTest {
         Path file = Files.createTempFile("pkcs1", ".pem");
         Files.writeString(file, "-----BEGIN RSA PRIVATE KEY-----\n"
                 + java.util.Base64.getMimeEncoder().encodeToString(pkcs1) + "\n-----END RSA PRIVATE KEY-----\n");
-        SigningKey signingKey = new SigningKey(config(file.toString()));
+        SigningKey signingKey = new SigningKey(keyAt(file.toString()));
         assertTrue(signingKey.jwks().contains("\"kid\":\"" + signingKey.keyId() + "\""));
     }
 
-    private static BeckonConfig config(String location) {
-        BeckonConfig.Token token = (BeckonConfig.Token) Proxy.newProxyInstance(
-                BeckonConfig.Token.class.getClassLoader(), new Class<?>[] { BeckonConfig.Token.class },
-                (proxy, method, args) -> method.getName().equals("keyLocation") ? Optional.of(location) : null);
-        return (BeckonConfig) Proxy.newProxyInstance(BeckonConfig.class.getClassLoader(),
-                new Class<?>[] { BeckonConfig.class },
-                (proxy, method, args) -> method.getName().equals("token") ? token : null);
+    private static Optional<String> keyAt(String location) {
+        return Optional.of(location);
     }
 }

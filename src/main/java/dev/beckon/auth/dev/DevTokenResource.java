@@ -12,7 +12,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 import dev.beckon.api.ApiException;
-import dev.beckon.api.JsonInput;
+import dev.beckon.api.constraints.UserId;
 import dev.beckon.auth.Caller;
 import io.quarkus.arc.profile.IfBuildProfile;
 import io.smallrye.jwt.build.Jwt;
@@ -31,7 +31,7 @@ public class DevTokenResource {
     @Produces(MediaType.TEXT_PLAIN)
     public String token(@QueryParam("sub") String sub, @QueryParam("name") String name,
             @QueryParam("picture") String picture, @QueryParam("server") @DefaultValue("false") boolean server) {
-        if (sub == null || !JsonInput.USER_ID.matcher(sub).matches()) {
+        if (sub == null || !UserId.FORMAT.matcher(sub).matches()) {
             throw ApiException.invalid("'sub' must be a user id: 1..128 characters of A-Z a-z 0-9 . _ @ : -");
         }
         var claims = Jwt.subject(sub).expiresAt(Instant.now().plus(Duration.ofHours(12)));

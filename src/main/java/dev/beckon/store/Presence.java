@@ -1,4 +1,4 @@
-package dev.beckon.gateway;
+package dev.beckon.store;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,8 +9,6 @@ import java.util.Map;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import dev.beckon.store.RedisScripts;
-import dev.beckon.store.Script;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 
@@ -32,11 +30,11 @@ public class Presence {
     public record State(boolean online, int sessions) {
     }
 
-    Uni<Long> add(String userId, List<String> sessionIds) {
+    public Uni<Long> add(String userId, List<String> sessionIds) {
         return update(userId, "add", sessionIds);
     }
 
-    Uni<Long> remove(String userId, String sessionId) {
+    public Uni<Long> remove(String userId, String sessionId) {
         return update(userId, "remove", List.of(sessionId));
     }
 
