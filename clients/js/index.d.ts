@@ -15,6 +15,15 @@ export type InvitationState = 'PENDING' | 'RINGING' | 'ACCEPTED' | 'DECLINED' | 
 
 export type DeclineReason = 'busy' | 'declined' | 'unavailable';
 
+/** "ring" (default) rings a busy invitee anyway; "reject" declines for them with reason "busy". */
+export type BusyPolicy = 'ring' | 'reject';
+
+export type RespondAction = 'accept' | 'decline';
+
+export type Direction = 'incoming' | 'outgoing';
+
+export type Platform = 'webpush' | 'fcm' | 'apns';
+
 export type ParticipantStatus = 'RESERVED' | 'CONNECTED' | 'DECLINED' | 'CANCELED' | 'EXPIRED' | 'LEFT';
 
 export type ErrorCode = 'invalid_request' | 'unauthenticated' | 'forbidden' | 'not_found' | 'conflict' | 'too_large'
@@ -43,8 +52,16 @@ export interface Settings {
   canInviteDuringCall?: boolean;
   onlyInitiatorCanInvite?: boolean;
   maxInviteesPerRequest?: number;
-  /** "ring" (default) rings a busy invitee anyway; "reject" declines for them with reason "busy". */
-  busyPolicy?: 'ring' | 'reject';
+  busyPolicy?: BusyPolicy;
+}
+
+/** A conference's settings as it answers them, defaults filled in. */
+export interface ConferenceSettings {
+  ringTimeoutSeconds: number;
+  canInviteDuringCall: boolean;
+  onlyInitiatorCanInvite: boolean;
+  maxInviteesPerRequest: number;
+  busyPolicy: BusyPolicy;
 }
 
 // ---- requests ----------------------------------------------------------------------------------
@@ -71,7 +88,7 @@ export interface InviteRequest {
 
 export interface RespondRequest {
   invitationId: string;
-  action: 'accept' | 'decline';
+  action: RespondAction;
   /** Decline only; default "declined". */
   reason?: DeclineReason;
   message?: string;
@@ -89,7 +106,7 @@ export interface ConferenceRef {
 }
 
 export interface ListInvitationsRequest {
-  direction: 'incoming' | 'outgoing';
+  direction: Direction;
   pendingOnly?: boolean;
   /** 1..200, default 50. */
   limit?: number;
@@ -103,11 +120,18 @@ export interface PresenceRequest {
 
 export interface WebPushSubscription {
   endpoint: string;
-  keys: { p256dh: string; auth: string };
+  /** Accepted and ignored. */
+  expirationTime?: number | null;
+  keys: WebPushKeys;
+}
+
+export interface WebPushKeys {
+  p256dh: string;
+  auth: string;
 }
 
 export interface RegisterDeviceRequest {
-  platform: 'webpush' | 'fcm' | 'apns';
+  platform: Platform;
   /** Web Push: what `pushManager.subscribe` resolved to (its `toJSON()`). */
   subscription?: WebPushSubscription;
   /** FCM registration token or APNs device token. */
@@ -157,7 +181,12 @@ export interface InvitationList {
 }
 
 export interface PresenceAnswer {
-  presence: Record<UserId, { online: boolean; sessions: number }>;
+  presence: Record<UserId, PresenceState>;
+}
+
+export interface PresenceState {
+  online: boolean;
+  sessions: number;
 }
 
 export interface Participant {
@@ -178,7 +207,7 @@ export interface Conference {
   protected: boolean;
   message?: string;
   roomUrl?: string;
-  settings: Settings;
+  settings: ConferenceSettings;
   createdAt: Timestamp;
   expiresAt: Timestamp;
   state?: 'ACTIVE' | 'ENDED';
@@ -194,7 +223,7 @@ export interface CreatedConference {
   protected: boolean;
   message?: string;
   roomUrl?: string;
-  settings: Settings;
+  settings: ConferenceSettings;
   createdAt: Timestamp;
   expiresAt: Timestamp;
   /** For protected conferences and server tokens. */
@@ -208,7 +237,7 @@ export interface CreatedConference {
 
 export interface Device {
   deviceId: string;
-  platform: 'webpush' | 'fcm' | 'apns';
+  platform: Platform;
   label?: string;
   createdAt: Timestamp;
   expiresAt: Timestamp;

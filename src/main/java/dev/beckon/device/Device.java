@@ -1,5 +1,7 @@
 package dev.beckon.device;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
@@ -7,5 +9,9 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * is never shown back. Times are ISO-8601 UTC; {@code expiresAt} moves on with every renewal.
  */
 @RegisterForReflection
-public record Device(String deviceId, String platform, String label, String createdAt, String expiresAt) {
+@Schema(name = "Device")
+public record Device(@Schema(required = true) String deviceId,
+        @Schema(required = true, enumeration = { "webpush", "fcm", "apns" }) String platform, String label,
+        @Schema(required = true, format = "date-time") String createdAt,
+        @Schema(required = true, format = "date-time", description = "forgotten then unless registered again") String expiresAt) {
 }

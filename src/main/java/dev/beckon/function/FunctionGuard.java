@@ -24,8 +24,7 @@ import io.vertx.ext.web.RoutingContext;
 public class FunctionGuard {
 
     /** Every function Beckon exposes, as {@code POST /<name>}. */
-    public static final List<String> FUNCTIONS = List.of("createConference", "invite", "respond", "cancel",
-            "getConference", "listInvitations", "presence", "leave", "registerDevice", "unregisterDevice", "listDevices");
+    public static final List<String> FUNCTIONS = FunctionCatalog.NAMES;
 
     private static final String CALLER = Caller.class.getName();
 

@@ -66,7 +66,7 @@ final class Requests {
     record InviteeInput(
             @NotNull @Pattern(regexp = UserId.PATTERN, message = UserId.MESSAGE) String userId,
             @Size(min = 1, max = MAX_NAME) @Text String name,
-            @Size(min = 1, max = MAX_URL) @Text @AbsoluteUrl String avatarUrl,
+            @Schema(format = "uri") @Size(min = 1, max = MAX_URL) @Text @AbsoluteUrl String avatarUrl,
             @Schema(description = "default: JOIN … STREAM")
             @Size(min = 1, max = MAX_PERMISSION_ENTRIES) List<@NotNull Permission> permissions) {
 
@@ -119,7 +119,7 @@ final class Requests {
             @Schema(defaultValue = "false") @JsonProperty("protected") Boolean isProtected,
             @Schema(defaultValue = "video_call") CallType callType,
             @Size(min = 1, max = MAX_MESSAGE) @Text String message,
-            @Size(min = 1, max = MAX_URL) @Text @AbsoluteUrl String roomUrl,
+            @Schema(format = "uri") @Size(min = 1, max = MAX_URL) @Text @AbsoluteUrl String roomUrl,
             @Valid SettingsInput settings,
             @Size(max = ConferenceSettings.MAX_INVITEES_LIMIT, payload = TooLarge.class)
             List<@NotNull(message = "must be an object.") @Valid InviteeInput> participants,

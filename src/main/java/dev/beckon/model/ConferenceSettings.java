@@ -1,5 +1,7 @@
 package dev.beckon.model;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
@@ -8,12 +10,13 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * {@code ConferenceStore}).
  */
 @RegisterForReflection
+@Schema(name = "ConferenceSettings", description = "The rules of a conference, defaults filled in")
 public record ConferenceSettings(
         int ringTimeoutSeconds,
         boolean canInviteDuringCall,
         boolean onlyInitiatorCanInvite,
         int maxInviteesPerRequest,
-        String busyPolicy) {
+        @Schema(ref = "BusyPolicy") String busyPolicy) {
 
     /** busyPolicy: ring a busy invitee anyway (call waiting) … */
     public static final String BUSY_RING = "ring";

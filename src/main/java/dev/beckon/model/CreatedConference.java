@@ -3,6 +3,8 @@ package dev.beckon.model;
 import java.util.List;
 import java.util.Map;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
@@ -21,20 +23,23 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * {@code usersTokens} under the caller's id and in the invitation's {@code accessToken}.
  */
 @RegisterForReflection
+@Schema(name = "CreatedConference")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record CreatedConference(
         String conferenceId,
         String alias,
         String ownerId,
-        String callType,
+        @Schema(ref = "CallType") String callType,
         @JsonProperty("protected") boolean isProtected,
         String message,
         String roomUrl,
         ConferenceSettings settings,
-        String createdAt,
-        String expiresAt,
-        String ownerToken,
+        @Schema(format = "date-time") String createdAt,
+        @Schema(format = "date-time") String expiresAt,
+        @Schema(description = "for protected conferences and server tokens") String ownerToken,
+        @Schema(description = "server tokens only: each invitee's access token")
         @JsonInclude(JsonInclude.Include.ALWAYS) Map<String, String> usersTokens,
         List<Invitation> invitations,
+        @Schema(description = "true when the one person called was at that moment calling the caller in a conference of just those two: no second call was started; that invitation was accepted on the caller's behalf and this is that conference (ownerId is the other person)")
         boolean glare) {
 }

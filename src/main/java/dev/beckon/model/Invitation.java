@@ -1,5 +1,7 @@
 package dev.beckon.model;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
@@ -11,24 +13,27 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * was made, the invitee was connected in another conference or ringing in one (call waiting).
  */
 @RegisterForReflection
+@Schema(name = "Invitation")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record Invitation(
-        String invitationId,
-        String conferenceId,
-        String alias,
-        Party from,
-        Party to,
-        String callType,
+        @Schema(required = true) String invitationId,
+        @Schema(required = true) String conferenceId,
+        @Schema(required = true) String alias,
+        @Schema(required = true) Party from,
+        @Schema(required = true) Party to,
+        @Schema(required = true, ref = "CallType") String callType,
         String message,
         String roomUrl,
-        String state,
+        @Schema(required = true, enumeration = { "PENDING", "RINGING", "ACCEPTED", "DECLINED", "CANCELED", "EXPIRED" }) String state,
+        @Schema(required = true, description = "at the moment of inviting, the invitee was CONNECTED in another conference or had another invitation PENDING or RINGING (call waiting)")
         boolean inviteeBusy,
-        String reason,
+        @Schema(enumeration = { "busy", "declined", "unavailable" }) String reason,
         String responseMessage,
-        String createdAt,
-        String expiresAt,
-        String respondedAt,
+        @Schema(required = true, format = "date-time") String createdAt,
+        @Schema(required = true, format = "date-time") String expiresAt,
+        @Schema(format = "date-time") String respondedAt,
+        @Schema(description = "the invitee's conference access token (JWT, RS256, verify with /.well-known/jwks.json)")
         String accessToken) {
 
     public Invitation withAccessToken(String token) {

@@ -9,6 +9,8 @@ import java.util.Map;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 
@@ -27,6 +29,7 @@ public class Presence {
 
     /** A user's online state: whether any session counts, and how many. */
     @RegisterForReflection
+    @Schema(name = "PresenceState")
     public record State(boolean online, int sessions) {
     }
 
