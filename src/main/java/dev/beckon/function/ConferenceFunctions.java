@@ -10,6 +10,7 @@ import dev.beckon.api.ApiException;
 import dev.beckon.api.RequestReader;
 import dev.beckon.auth.AccessTokens;
 import dev.beckon.auth.Actor;
+import dev.beckon.auth.Caller;
 import dev.beckon.config.BeckonConfig;
 import dev.beckon.model.Conference;
 import dev.beckon.model.ConferenceSettings;
@@ -52,8 +53,13 @@ public class ConferenceFunctions {
      */
     @Funq
     public Uni<CreatedConference> createConference(JsonNode body) {
+        return createConference(guard.caller(), body);
+    }
+
+    /** {@code createConference} for a caller authenticated elsewhere (the event binding). */
+    public Uni<CreatedConference> createConference(Caller caller, JsonNode body) {
         Requests.CreateConference request = reader.read(body, Requests.CreateConference.class);
-        Actor owner = guard.caller().actAsUser(request.as());
+        Actor owner = caller.actAsUser(request.as());
         ConferenceSettings settings = request.settings((int) config.ringTimeout().toSeconds());
         List<dev.beckon.model.Invitee> participants = request.invitees();
         if (participants.size() > settings.maxInviteesPerRequest()) {
@@ -75,16 +81,26 @@ public class ConferenceFunctions {
 
     @Funq
     public Uni<Conference> getConference(JsonNode body) {
+        return getConference(guard.caller(), body);
+    }
+
+    /** {@code getConference} for a caller authenticated elsewhere (the event binding). */
+    public Uni<Conference> getConference(Caller caller, JsonNode body) {
         Requests.ConferenceRef request = reader.read(body, Requests.ConferenceRef.class);
-        Actor actor = guard.caller().actAs(request.as());
+        Actor actor = caller.actAs(request.as());
         return queries.conference(request.conferenceId(), actor);
     }
 
     /** The caller hangs up; the last connected participant to leave ends the conference. */
     @Funq
     public Uni<Conference> leave(JsonNode body) {
+        return leave(guard.caller(), body);
+    }
+
+    /** {@code leave} for a caller authenticated elsewhere (the event binding). */
+    public Uni<Conference> leave(Caller caller, JsonNode body) {
         Requests.ConferenceRef request = reader.read(body, Requests.ConferenceRef.class);
-        Actor actor = guard.caller().actAsUser(request.as());
+        Actor actor = caller.actAsUser(request.as());
         return store.leave(request.conferenceId(), actor);
     }
 

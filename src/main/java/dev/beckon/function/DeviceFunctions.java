@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.beckon.api.ApiException;
 import dev.beckon.api.RequestReader;
 import dev.beckon.auth.Actor;
+import dev.beckon.auth.Caller;
 import dev.beckon.device.Device;
 import dev.beckon.device.DeviceList;
 import dev.beckon.device.DeviceStore;
@@ -35,8 +36,13 @@ public class DeviceFunctions {
      */
     @Funq
     public Uni<Device> registerDevice(JsonNode body) {
+        return registerDevice(guard.caller(), body);
+    }
+
+    /** {@code registerDevice} for a caller authenticated elsewhere (the event binding). */
+    public Uni<Device> registerDevice(Caller caller, JsonNode body) {
         DeviceRequests.RegisterDevice request = reader.read(body, DeviceRequests.RegisterDevice.class);
-        Actor actor = guard.caller().actAsUser(request.as());
+        Actor actor = caller.actAsUser(request.as());
         NewDevice device = request.device();
         String platform = device.platform();
         if (!platforms.configured(platform)) {
@@ -49,16 +55,26 @@ public class DeviceFunctions {
     /** Forgets one of the caller's devices (404 for an id that is not theirs). */
     @Funq
     public Uni<UnregisteredDevice> unregisterDevice(JsonNode body) {
+        return unregisterDevice(guard.caller(), body);
+    }
+
+    /** {@code unregisterDevice} for a caller authenticated elsewhere (the event binding). */
+    public Uni<UnregisteredDevice> unregisterDevice(Caller caller, JsonNode body) {
         DeviceRequests.UnregisterDevice request = reader.read(body, DeviceRequests.UnregisterDevice.class);
-        Actor actor = guard.caller().actAsUser(request.as());
+        Actor actor = caller.actAsUser(request.as());
         return devices.unregister(actor.userId(), request.deviceId());
     }
 
     /** The caller's live devices. */
     @Funq
     public Uni<DeviceList> listDevices(JsonNode body) {
+        return listDevices(guard.caller(), body);
+    }
+
+    /** {@code listDevices} for a caller authenticated elsewhere (the event binding). */
+    public Uni<DeviceList> listDevices(Caller caller, JsonNode body) {
         DeviceRequests.ListDevices request = reader.read(body, DeviceRequests.ListDevices.class);
-        Actor actor = guard.caller().actAsUser(request.as());
+        Actor actor = caller.actAsUser(request.as());
         return devices.list(actor.userId()).map(DeviceList::new);
     }
 }

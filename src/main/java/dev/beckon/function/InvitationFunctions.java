@@ -8,6 +8,7 @@ import dev.beckon.api.ApiException;
 import dev.beckon.api.RequestReader;
 import dev.beckon.auth.AccessTokens;
 import dev.beckon.auth.Actor;
+import dev.beckon.auth.Caller;
 import dev.beckon.model.Invitation;
 import dev.beckon.model.InvitationList;
 import dev.beckon.model.Invitee;
@@ -44,8 +45,13 @@ public class InvitationFunctions {
      */
     @Funq
     public Uni<InvitationList> invite(JsonNode body) {
+        return invite(guard.caller(), body);
+    }
+
+    /** {@code invite} for a caller authenticated elsewhere (the event binding). */
+    public Uni<InvitationList> invite(Caller caller, JsonNode body) {
         Requests.Invite request = reader.read(body, Requests.Invite.class);
-        Actor actor = guard.caller().actAsUser(request.as());
+        Actor actor = caller.actAsUser(request.as());
         List<Invitee> invitees = request.inviteeList();
         refuseSelfInvite(actor, invitees, "invitees");
         return rateLimit.charge(actor, invitees.size(),
@@ -63,8 +69,13 @@ public class InvitationFunctions {
     /** The invitee accepts (and gets their access token) or declines with a reason. */
     @Funq
     public Uni<Invitation> respond(JsonNode body) {
+        return respond(guard.caller(), body);
+    }
+
+    /** {@code respond} for a caller authenticated elsewhere (the event binding). */
+    public Uni<Invitation> respond(Caller caller, JsonNode body) {
         Requests.Respond request = reader.read(body, Requests.Respond.class);
-        Actor actor = guard.caller().actAsUser(request.as());
+        Actor actor = caller.actAsUser(request.as());
         return store.respond(request.invitationId(), actor, request.action().name(), request.reasonName(), request.message())
                 .map(responded -> {
                     Invitation invitation = responded.invitation();
@@ -79,16 +90,26 @@ public class InvitationFunctions {
     /** The inviter, the owner or a server token withdraws a ringing invitation. */
     @Funq
     public Uni<Invitation> cancel(JsonNode body) {
+        return cancel(guard.caller(), body);
+    }
+
+    /** {@code cancel} for a caller authenticated elsewhere (the event binding). */
+    public Uni<Invitation> cancel(Caller caller, JsonNode body) {
         Requests.Cancel request = reader.read(body, Requests.Cancel.class);
-        Actor actor = guard.caller().actAs(request.as());
+        Actor actor = caller.actAs(request.as());
         return store.cancel(request.invitationId(), actor);
     }
 
     /** The caller's inbox (incoming) or calls made (outgoing), newest first. */
     @Funq
     public Uni<InvitationList> listInvitations(JsonNode body) {
+        return listInvitations(guard.caller(), body);
+    }
+
+    /** {@code listInvitations} for a caller authenticated elsewhere (the event binding). */
+    public Uni<InvitationList> listInvitations(Caller caller, JsonNode body) {
         Requests.ListInvitations request = reader.read(body, Requests.ListInvitations.class);
-        Actor actor = guard.caller().actAsUser(request.as());
+        Actor actor = caller.actAsUser(request.as());
         return queries.invitations(actor.userId(), request.direction().name(), request.pendingOnlyOrDefault(),
                 request.limitOrDefault())
                 .map(InvitationList::new);

@@ -28,6 +28,7 @@ public class PresenceFunction {
     public record Answer(@Schema(description = "by user id") Map<String, Presence.State> presence) {
     }
 
+    /** Any authenticated caller may ask. */
     @Funq
     public Uni<Answer> presence(JsonNode body) {
         Requests.Presence request = reader.read(body, Requests.Presence.class);
