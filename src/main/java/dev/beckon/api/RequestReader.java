@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -72,19 +73,21 @@ public class RequestReader {
                 .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail)
                 .setCoercion(CoercionInputShape.EmptyArray, CoercionAction.Fail)
                 .setCoercion(CoercionInputShape.EmptyObject, CoercionAction.Fail);
-        for (CoercionInputShape shape : List.of(CoercionInputShape.Integer, CoercionInputShape.Float, CoercionInputShape.Boolean)) {
-            strict.coercionConfigFor(LogicalType.Textual).setCoercion(shape, CoercionAction.Fail);
-            strict.coercionConfigFor(LogicalType.Enum).setCoercion(shape, CoercionAction.Fail);
-        }
-        for (LogicalType type : List.of(LogicalType.Integer, LogicalType.Boolean, LogicalType.Float)) {
-            for (CoercionInputShape shape : CoercionInputShape.values()) {
-                if (shape != CoercionInputShape.Integer || type == LogicalType.Boolean) {
+        // a string, number or boolean is read only as itself: "30" is no integer, 1 no boolean, 7 no string
+        Map<LogicalType, Set<CoercionInputShape>> own = Map.of(
+                LogicalType.Textual, Set.of(CoercionInputShape.String),
+                LogicalType.Enum, Set.of(CoercionInputShape.String),
+                LogicalType.Integer, Set.of(CoercionInputShape.Integer),
+                LogicalType.Float, Set.of(CoercionInputShape.Integer, CoercionInputShape.Float),
+                LogicalType.Boolean, Set.of(CoercionInputShape.Boolean));
+        own.forEach((type, shapes) -> {
+            for (CoercionInputShape shape : List.of(CoercionInputShape.String, CoercionInputShape.Integer,
+                    CoercionInputShape.Float, CoercionInputShape.Boolean)) {
+                if (!shapes.contains(shape)) {
                     strict.coercionConfigFor(type).setCoercion(shape, CoercionAction.Fail);
                 }
             }
-        }
-        strict.coercionConfigFor(LogicalType.Float).setCoercion(CoercionInputShape.Float, CoercionAction.TryConvert);
-        strict.coercionConfigFor(LogicalType.Integer).setCoercion(CoercionInputShape.Integer, CoercionAction.TryConvert);
+        });
         return strict;
     }
 
