@@ -122,7 +122,7 @@ final class Requests {
             @Schema(format = "uri") @Size(min = 1, max = MAX_URL) @Text @AbsoluteUrl String roomUrl,
             @Valid SettingsInput settings,
             @Size(max = ConferenceSettings.MAX_INVITEES_LIMIT, payload = TooLarge.class)
-            List<@NotNull(message = "must be an object.") @Valid InviteeInput> participants,
+            List<@NotNull @Valid InviteeInput> participants,
             @Schema(description = AS) @Pattern(regexp = UserId.PATTERN, message = UserId.MESSAGE) String as)
             implements RequestReader.CrossChecked {
 
@@ -153,7 +153,7 @@ final class Requests {
     record Invite(
             @NotBlank String conferenceId,
             @NotNull @Size(min = 1, max = ConferenceSettings.MAX_INVITEES_LIMIT, payload = TooLarge.class)
-            List<@NotNull(message = "must be an object.") @Valid InviteeInput> invitees,
+            List<@NotNull @Valid InviteeInput> invitees,
             @Size(min = 1, max = MAX_MESSAGE) @Text String message,
             @Min(ConferenceSettings.MIN_RING_SECONDS) @Max(ConferenceSettings.MAX_RING_SECONDS) Integer ringTimeoutSeconds,
             @Schema(description = AS) @Pattern(regexp = UserId.PATTERN, message = UserId.MESSAGE) String as)
