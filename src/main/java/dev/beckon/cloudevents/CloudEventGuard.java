@@ -4,6 +4,7 @@ import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import jakarta.interceptor.Interceptor;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -49,6 +50,13 @@ public class CloudEventGuard {
         router.route("/").order(Integer.MIN_VALUE).failureHandler(this::failed);
         // after the body handler and its size limit, before Funqy's own route
         router.route("/").order(-1).handler(this::guard);
+    }
+
+    /**
+     * Observed after {@link FunctionGuard} installs its routes, so these run after it (same order,
+     * added later): the caller is authenticated before the body is looked at.
+     */
+    void installPlainHttp(@Observes @Priority(Interceptor.Priority.APPLICATION + 1000) Router router) {
         for (String function : FunctionGuard.FUNCTIONS) {
             router.route("/" + function).order(-1).handler(CloudEventGuard::plainHttp);
         }
@@ -103,12 +111,17 @@ public class CloudEventGuard {
     }
 
     /**
-     * {@code POST /<name>} stays plain HTTP whatever headers come along: Funqy's binding would
-     * otherwise take a stray {@code ce-id} header for a CloudEvent and pick the function by its
-     * {@code ce-type} instead of the path.
+     * Keeps {@code POST /<name>} what it was before the CloudEvents binding, whichever of Funqy's two
+     * HTTP bindings (both route {@code /<name>}) answers it: a stray {@code ce-id} header does not
+     * make it a CloudEvent whose {@code ce-type} picks another function, and an empty body is the
+     * contract's 400 (the CloudEvents binding would fail on it with a 500).
      */
     private static void plainHttp(RoutingContext ctx) {
         ctx.request().headers().remove("ce-id");
+        if (ctx.body() == null || ctx.body().buffer() == null || ctx.body().buffer().length() == 0) {
+            ctx.fail(ApiException.invalid("The request body is empty: send one JSON object with Content-Type: application/json."));
+            return;
+        }
         ctx.next();
     }
 }

@@ -239,5 +239,10 @@ class CloudEventsTest {
                 .then().statusCode(200).body("conferenceId", is(conferenceId));
         assertEquals("CONNECTED", getConference(alice, conferenceId)
                 .getString("participants.find { it.userId == '" + alice + "' }.status"));
+        // an empty body is refused as before, after the token
+        given().auth().oauth2(Tokens.user(alice)).contentType("application/json").when().post("/listInvitations")
+                .then().statusCode(400).body("error", is("invalid_request"));
+        given().contentType("application/json").when().post("/listInvitations")
+                .then().statusCode(401).body("error", is("unauthenticated"));
     }
 }
