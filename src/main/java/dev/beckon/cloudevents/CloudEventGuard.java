@@ -3,7 +3,6 @@ package dev.beckon.cloudevents;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.inject.Inject;
 import jakarta.interceptor.Interceptor;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -30,17 +29,17 @@ public class CloudEventGuard {
 
     private static final String FUNCTION = CloudEventGuard.class.getName() + ".function";
 
-    @Inject
-    Authenticator authenticator;
+    private final Authenticator authenticator;
+    private final BeckonConfig config;
+    private final ObjectMapper json;
+    private final ErrorEvents errors;
 
-    @Inject
-    BeckonConfig config;
-
-    @Inject
-    ObjectMapper json;
-
-    @Inject
-    ErrorEvents errors;
+    public CloudEventGuard(Authenticator authenticator, BeckonConfig config, ObjectMapper json, ErrorEvents errors) {
+        this.authenticator = authenticator;
+        this.config = config;
+        this.json = json;
+        this.errors = errors;
+    }
 
     /**
      * Observed before {@link ErrorResponder} installs its router-wide failure handler: both take

@@ -3,7 +3,6 @@ package dev.beckon.cloudevents;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -25,8 +24,11 @@ import io.vertx.ext.web.RoutingContext;
 @ApplicationScoped
 public class ErrorEvents {
 
-    @Inject
-    ObjectMapper json;
+    private final ObjectMapper json;
+
+    public ErrorEvents(ObjectMapper json) {
+        this.json = json;
+    }
 
     void write(RoutingContext ctx, Mode mode, String function, ApiException error) {
         int status = error.code().status;
