@@ -68,6 +68,14 @@ public class FunctionGuard {
         ctx.next();
     }
 
+    /**
+     * Hands a caller that another binding has verified (the CloudEvents binding at {@code POST /},
+     * from the event's {@code authtoken}) to the function this request runs.
+     */
+    public static void admit(RoutingContext ctx, Caller caller) {
+        ctx.put(CALLER, caller);
+    }
+
     /** The verified caller of the function being invoked. */
     Caller caller() {
         return currentRequest.getCurrent().get(CALLER);

@@ -60,7 +60,10 @@ class DeploymentConfigTest {
         assertFalse(known.contains("BECKON_RING_TIMEOUTS"), "the check can fail");
     }
 
-    /** Names of env entries of containers, and keys of ConfigMaps (they are loaded with envFrom). */
+    /**
+     * Names of env entries of containers, keys of ConfigMaps (they are loaded with envFrom) and the
+     * environment of the functions of a SAM template.
+     */
     private static Set<String> manifestVariables() throws IOException {
         Set<String> names = new TreeSet<>();
         try (Stream<Path> files = Files.walk(Path.of("deploy"))) {
@@ -75,6 +78,10 @@ class DeploymentConfigTest {
                             for (JsonNode env : container.path("env")) {
                                 names.add(env.path("name").asText());
                             }
+                        }
+                        // a SAM template (deploy/lambda): each function's environment
+                        for (JsonNode resource : document.path("Resources")) {
+                            resource.at("/Properties/Environment/Variables").fieldNames().forEachRemaining(names::add);
                         }
                     }
                 }

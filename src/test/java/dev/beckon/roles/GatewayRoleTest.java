@@ -1,6 +1,7 @@
 package dev.beckon.roles;
 
 import static dev.beckon.support.Api.as;
+import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
@@ -36,5 +37,11 @@ class GatewayRoleTest {
         }
         as(Tokens.user("alice")).body("{}").when().post("/createConference")
                 .then().statusCode(404).body("error", is("not_found"));
+        // nor as CloudEvents
+        given().header("ce-specversion", "1.0").header("ce-id", "1").header("ce-source", "/app")
+                .header("ce-type", "dev.beckon.createConference").header("ce-authtoken", Tokens.user("alice"))
+                .contentType("application/json").body("{}").when().post("/")
+                .then().statusCode(200).header("ce-type", "dev.beckon.error")
+                .body("error", is("not_found")).body("status", is(404));
     }
 }
