@@ -12,6 +12,7 @@ import dev.beckon.api.ErrorResponder;
 import dev.beckon.auth.Authenticator;
 import dev.beckon.auth.Caller;
 import dev.beckon.config.BeckonConfig;
+import dev.beckon.function.FunctionCatalog;
 import dev.beckon.function.FunctionGuard;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
@@ -56,7 +57,7 @@ public class CloudEventGuard {
      * added later): the caller is authenticated before the body is looked at.
      */
     void installPlainHttp(@Observes @Priority(Interceptor.Priority.APPLICATION + 1000) Router router) {
-        for (String function : FunctionGuard.FUNCTIONS) {
+        for (String function : FunctionCatalog.NAMES) {
             router.route("/" + function).order(-1).handler(CloudEventGuard::plainHttp);
         }
     }

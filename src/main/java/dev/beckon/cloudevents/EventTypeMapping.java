@@ -6,11 +6,11 @@ import java.util.TreeMap;
 
 import org.eclipse.microprofile.config.spi.ConfigSource;
 
-import dev.beckon.function.FunctionGuard;
+import dev.beckon.function.FunctionCatalog;
 
 /**
  * Tells Funqy's CloudEvents binding the types of {@link EventTypes} for every function of
- * {@link FunctionGuard#FUNCTIONS} ({@code quarkus.funqy.knative-events.mapping.<fn>.trigger},
+ * {@link FunctionCatalog#NAMES} ({@code quarkus.funqy.knative-events.mapping.<fn>.trigger},
  * {@code .response-type}, {@code .response-source}), so the list of functions stays in one place.
  * Its ordinal is below application.properties and the environment, which can still override it.
  */
@@ -21,7 +21,7 @@ public class EventTypeMapping implements ConfigSource {
 
     private static Map<String, String> properties() {
         Map<String, String> properties = new TreeMap<>();
-        for (String function : FunctionGuard.FUNCTIONS) {
+        for (String function : FunctionCatalog.NAMES) {
             properties.put(PREFIX + function + ".trigger", EventTypes.trigger(function));
             properties.put(PREFIX + function + ".response-type", EventTypes.output(function));
             properties.put(PREFIX + function + ".response-source", EventTypes.source(function));

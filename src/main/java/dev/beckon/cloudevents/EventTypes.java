@@ -2,7 +2,7 @@ package dev.beckon.cloudevents;
 
 import java.util.Optional;
 
-import dev.beckon.function.FunctionGuard;
+import dev.beckon.function.FunctionCatalog;
 
 /**
  * The CloudEvent types of the functions: {@code dev.beckon.<function>} runs a function, its answer
@@ -37,6 +37,6 @@ public final class EventTypes {
             return Optional.empty();
         }
         String name = type.substring(PREFIX.length());
-        return FunctionGuard.FUNCTIONS.contains(name) ? Optional.of(name) : Optional.empty();
+        return FunctionCatalog.NAMES.contains(name) ? Optional.of(name) : Optional.empty();
     }
 }

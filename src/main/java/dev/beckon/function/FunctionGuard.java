@@ -1,7 +1,5 @@
 package dev.beckon.function;
 
-import java.util.List;
-
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
@@ -23,9 +21,6 @@ import io.vertx.ext.web.RoutingContext;
 @ApplicationScoped
 public class FunctionGuard {
 
-    /** Every function Beckon exposes, as {@code POST /<name>}. */
-    public static final List<String> FUNCTIONS = FunctionCatalog.NAMES;
-
     private static final String CALLER = Caller.class.getName();
 
     private final Authenticator authenticator;
@@ -39,7 +34,7 @@ public class FunctionGuard {
     }
 
     void install(@Observes Router router) {
-        for (String function : FUNCTIONS) {
+        for (String function : FunctionCatalog.NAMES) {
             // after the body handler and the body size limit, before Funqy's own route
             router.route("/" + function).order(-1).handler(this::guard);
         }

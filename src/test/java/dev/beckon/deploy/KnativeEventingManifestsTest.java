@@ -22,7 +22,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 import dev.beckon.cloudevents.EventTypes;
-import dev.beckon.function.FunctionGuard;
+import dev.beckon.function.FunctionCatalog;
 
 /**
  * deploy/knative/eventing wires a Broker to the functions: one Trigger per function, filtered on
@@ -54,7 +54,7 @@ class KnativeEventingManifestsTest {
             assertEquals(functionsService, ref.path("name").asText(), name + " delivers to the functions");
             assertEquals("/", trigger.at("/spec/subscriber/uri").asText("/"), name + " delivers to POST /");
         }
-        Set<String> expected = FunctionGuard.FUNCTIONS.stream().map(EventTypes::trigger).collect(Collectors.toCollection(TreeSet::new));
+        Set<String> expected = FunctionCatalog.NAMES.stream().map(EventTypes::trigger).collect(Collectors.toCollection(TreeSet::new));
         assertEquals(expected, types);
         assertFalse(types.contains(EventTypes.ERROR));
     }

@@ -16,7 +16,7 @@ import static io.restassured.RestAssured.given;
 
 import org.junit.jupiter.api.Test;
 
-import dev.beckon.function.FunctionGuard;
+import dev.beckon.function.FunctionCatalog;
 import dev.beckon.support.BackingServices;
 import dev.beckon.support.SseClient;
 import dev.beckon.support.Tokens;
@@ -38,7 +38,7 @@ class OperationsTest {
     @Test
     void theOpenApiDocumentDescribesEveryFunctionWithItsErrors() {
         var document = given().queryParam("format", "json").when().get("/q/openapi").then().statusCode(200).extract().jsonPath();
-        for (String function : FunctionGuard.FUNCTIONS) {
+        for (String function : FunctionCatalog.NAMES) {
             String path = "paths.'/" + function + "'.post";
             assertNotNull(document.getMap(path), function + " is documented");
             assertThat(function, document.getMap(path + ".responses"), allOf(hasKey("200"), hasKey("400"), hasKey("401")));
