@@ -62,6 +62,7 @@ public final class StartupTime {
         HttpClient http = HttpClient.newHttpClient();
         List<Long> firstCall = new ArrayList<>();
         List<Double> rss = new ArrayList<>();
+        List<Long> cpu = new ArrayList<>();
         for (int run = 0; run < RUNS; run++) {
             int port = EmbeddedRedisServer.freePort();
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
@@ -92,12 +93,17 @@ public final class StartupTime {
             }
             firstCall.add((System.nanoTime() - begin) / 1_000_000);
             rss.add(ServiceProcess.rssMiB(process.pid()));
+            CpuTime used = CpuTime.of(process.pid());
+            cpu.add(used.userMs() + used.systemMs());
             process.destroy();
             process.waitFor();
         }
         Collections.sort(firstCall);
         Collections.sort(rss);
-        System.out.printf("%s: launch → first answered call %d ms (median of %d; %d–%d), RSS after it %.0f MiB%n",
-                what, firstCall.get(RUNS / 2), RUNS, firstCall.get(0), firstCall.get(RUNS - 1), rss.get(RUNS / 2));
+        Collections.sort(cpu);
+        // the CPU time (all threads, the JIT compilers included) depends far less on what else the machine runs
+        System.out.printf("%s: launch → first answered call %d ms (median of %d; %d–%d), CPU used by then %d ms (%d–%d), RSS after it %.0f MiB%n",
+                what, firstCall.get(RUNS / 2), RUNS, firstCall.get(0), firstCall.get(RUNS - 1), cpu.get(RUNS / 2), cpu.get(0),
+                cpu.get(RUNS - 1), rss.get(RUNS / 2));
     }
 }
