@@ -8,7 +8,7 @@
 #   ./mvnw package -DskipTests -Dquarkus.package.jar.type=aot-jar
 #   deploy/docker/train-aot.sh target/quarkus-app /usr/lib/jvm/temurin-25/bin/java
 #
-# Needs redis-server, curl and openssl on the PATH. The cache only holds for the java it was
+# Needs redis-server, curl and openssl on the PATH; TRAIN_LOG=<file> keeps Beckon's log of the run. The cache only holds for the java it was
 # made with and for these exact jars; Dockerfile.jvm runs this script while building the image.
 set -eu
 
@@ -26,6 +26,7 @@ pid=
 
 cleanup() {
     [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
+    [ -n "${TRAIN_LOG:-}" ] && cp "$work/beckon.log" "$TRAIN_LOG" 2>/dev/null || true
     redis-cli -p "$redis_port" shutdown nosave >/dev/null 2>&1 || true
     rm -rf "$work"
 }
