@@ -21,7 +21,10 @@ import dev.beckon.support.Tokens;
  * Start-up: {@code ./mvnw -Pbench verify -Dbench.main=dev.beckon.bench.StartupTime}. Launches the
  * packaged application several times and prints, as medians, the time from launching the
  * process to the first answered function call, and the resident memory after that call. With
- * {@code -Dbench.native=<path to the native executable>} it measures that too.
+ * {@code -Dbench.native=<path to the native executable>} it measures that too, and with
+ * {@code -Dbench.aot.java=<java of a JDK 25+>} the JVM with the AOT cache that
+ * {@code deploy/docker/train-aot.sh} recorded for that java in {@code -Dbench.aot.app} (default
+ * {@code target/aot-app}: an {@code aot-jar} package, see the README).
  */
 public final class StartupTime {
 
@@ -32,26 +35,41 @@ public final class StartupTime {
         EmbeddedRedisServer redis = new EmbeddedRedisServer(EmbeddedRedisServer.freePort()).start();
         try {
             measure("JVM (java -jar target/quarkus-app/quarkus-run.jar)", List.of(
-                    ProcessHandle.current().info().command().orElse("java"), "-jar", "target/quarkus-app/quarkus-run.jar"), redis);
+                    ProcessHandle.current().info().command().orElse("java"), "-jar", "target/quarkus-app/quarkus-run.jar"), null, redis);
+            String aotJava = System.getProperty("bench.aot.java");
+            if (aotJava != null) {
+                Path app = Path.of(System.getProperty("bench.aot.app", "target/aot-app")).toAbsolutePath();
+                if (!Files.exists(app.resolve("app.aot"))) {
+                    throw new IllegalStateException("No AOT cache at " + app.resolve("app.aot")
+                            + ": package with -Dquarkus.package.jar.type=aot-jar, copy target/quarkus-app there and run deploy/docker/train-aot.sh on it");
+                }
+                measure("JVM with AOT cache (" + aotJava + " -XX:AOTCache=app.aot, in " + app + ")",
+                        List.of(aotJava, "-XX:AOTCache=app.aot", "-jar", "quarkus-run.jar"), app, redis);
+                measure("same JDK and jars without the cache", List.of(aotJava, "-jar", "quarkus-run.jar"), app, redis);
+            }
             String nativeExecutable = System.getProperty("bench.native");
             if (nativeExecutable != null && Files.isExecutable(Path.of(nativeExecutable))) {
-                measure("native (" + nativeExecutable + ")", List.of(nativeExecutable), redis);
+                measure("native (" + nativeExecutable + ")", List.of(nativeExecutable), null, redis);
             }
         } finally {
             redis.stop();
         }
     }
 
-    private static void measure(String what, List<String> command, EmbeddedRedisServer redis) throws Exception {
+    private static void measure(String what, List<String> command, Path directory, EmbeddedRedisServer redis) throws Exception {
         Map<String, String> settings = ServiceProcess.productionSettings(redis.uri());
         String token = Tokens.user("startup");
         HttpClient http = HttpClient.newHttpClient();
         List<Long> firstCall = new ArrayList<>();
         List<Double> rss = new ArrayList<>();
+        List<Long> cpu = new ArrayList<>();
         for (int run = 0; run < RUNS; run++) {
             int port = EmbeddedRedisServer.freePort();
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+            if (directory != null) {
+                builder.directory(directory.toFile());
+            }
             builder.environment().put("QUARKUS_HTTP_HOST", "127.0.0.1");
             builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
             builder.environment().putAll(settings);
@@ -75,12 +93,17 @@ public final class StartupTime {
             }
             firstCall.add((System.nanoTime() - begin) / 1_000_000);
             rss.add(ServiceProcess.rssMiB(process.pid()));
+            CpuTime used = CpuTime.of(process.pid());
+            cpu.add(used.userMs() + used.systemMs());
             process.destroy();
             process.waitFor();
         }
         Collections.sort(firstCall);
         Collections.sort(rss);
-        System.out.printf("%s: launch → first answered call %d ms (median of %d; %d–%d), RSS after it %.0f MiB%n",
-                what, firstCall.get(RUNS / 2), RUNS, firstCall.get(0), firstCall.get(RUNS - 1), rss.get(RUNS / 2));
+        Collections.sort(cpu);
+        // the CPU time (all threads, the JIT compilers included) depends far less on what else the machine runs
+        System.out.printf("%s: launch → first answered call %d ms (median of %d; %d–%d), CPU used by then %d ms (%d–%d), RSS after it %.0f MiB%n",
+                what, firstCall.get(RUNS / 2), RUNS, firstCall.get(0), firstCall.get(RUNS - 1), cpu.get(RUNS / 2), cpu.get(0),
+                cpu.get(RUNS - 1), rss.get(RUNS / 2));
     }
 }
