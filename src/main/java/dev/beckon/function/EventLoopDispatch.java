@@ -45,7 +45,7 @@ public class EventLoopDispatch {
 
     /** After the guard's routes (observers of the default priority run first), before Funqy's. */
     void install(@Observes @Priority(jakarta.interceptor.Interceptor.Priority.APPLICATION + 1000) Router router) {
-        for (String function : FunctionGuard.FUNCTIONS) {
+        for (String function : FunctionCatalog.NAMES) {
             FunctionInvoker invoker = FunctionRecorder.registry.matchInvoker(function);
             if (invoker != null) {
                 router.post("/" + function).order(-1).handler(ctx -> dispatch(ctx, invoker));
