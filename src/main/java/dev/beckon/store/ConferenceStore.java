@@ -76,7 +76,7 @@ public class ConferenceStore {
         return a.compareTo(b) < 0 ? a + "|" + b : b + "|" + a;
     }
 
-    /** The settings every state machine script reads after its input (see lib.lua). */
+    /** The settings every state machine script reads after its input (see scripts/lib/base.lua). */
     private String[] settings;
 
     @PostConstruct
