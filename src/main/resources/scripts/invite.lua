@@ -108,6 +108,7 @@ if IN.create then
   conf_set(cid, 'x', int(c._x))
   save_participant(cid, { userId = actor.userId, name = actor.name, avatarUrl = actor.avatarUrl,
     status = 'CONNECTED', permissions = ALL_PERMISSIONS })
+  mark(cid, actor.userId, 'c:' .. cid, c._x)
 end
 
 local ring_ms = IN.ringMs or c.settings.ringTimeoutSeconds * 1000

@@ -10,6 +10,9 @@
 -- ARGV[5]  replay window (ms)    ARGV[6] "1" to queue webhooks  ARGV[7] history kept per user
 -- ARGV[8]  longest ring timeout (ms)   ARGV[9] participants a conference holds besides its owner
 -- ARGV[10] "1" to queue device pushes (some push platform is configured)
+-- ARGV[11] how far a conference's deadline moves before its connected participants' busy
+--          markers follow it (ms)
+-- ARGV[12] event log length past which a step trims it   ARGV[13] every how many appends
 -- (the limits come from ConferenceStore.init, so no script hard-codes one)
 --
 -- Time comes from the Redis clock, so every deadline of a conference is judged by one clock.
@@ -27,6 +30,9 @@ local HISTORY = tonumber(ARGV[7])
 local MAX_RING = tonumber(ARGV[8])
 local MAX_PARTICIPANTS = tonumber(ARGV[9])
 local PUSH = ARGV[10] == '1'
+local MARK_SLACK = tonumber(ARGV[11])
+local LOG_TRIM_OVER = tonumber(ARGV[12])
+local LOG_TRIM_EVERY = tonumber(ARGV[13])
 -- the sweepers' wake-up channel (ExpirySweeper.CHANNEL)
 local EXPIRY_CHANNEL = 'bk:expiry'
 

@@ -139,11 +139,16 @@ end
 local function persist(cid, c, extend)
   if not c then return end
   if extend and not has_ended(c) then
+    local was = c._x
     c._x = NOW + CONF_TTL
     conf_set(cid, 'x', int(c._x))
-    -- the connected participants' busy markers follow the conference's sliding deadline
-    for _, q in ipairs(all_participants(cid)) do
-      if q.status == 'CONNECTED' then mark(cid, q.userId, 'c:' .. cid, c._x) end
+    -- the connected participants' busy markers follow the conference's sliding deadline, to
+    -- within MARK_SLACK: a step right after another (an accept after its invitation) costs no
+    -- marker update (a participant who connects is marked when they do, see finish)
+    if c._x - was >= MARK_SLACK then
+      for _, q in ipairs(all_participants(cid)) do
+        if q.status == 'CONNECTED' then mark(cid, q.userId, 'c:' .. cid, c._x) end
+      end
     end
   end
   conf_state(cid).ttl = int(math.max(c._x - NOW, 0) + RETAIN)

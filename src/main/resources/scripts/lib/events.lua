@@ -81,7 +81,6 @@ end
 -- A log holds at least the replay window. A long one (more than LOG_TRIM_OVER entries) drops
 -- what is older than the window every LOG_TRIM_EVERY appends; a short one is left alone and
 -- expires a window after its newest entry.
-local LOG_TRIM_OVER, LOG_TRIM_EVERY = 32, 16
 local function log_ms(entry) return tonumber(string.match(entry, '^(%d+)%-')) end
 local function trim_log(key, len)
   local cutoff = NOW - WINDOW
