@@ -41,8 +41,11 @@ import io.vertx.core.http.PoolOptions;
  * <li>with webhooks and push on, the commands an idle gateway sends over {@code bench.idle}
  * seconds.</li>
  * </ul>
+ * The cycles run at a fixed rate, {@code bench.rate} (100 per second), so that Redis' CPU per
+ * cycle compares between versions whatever else the machine does.
  * Options: {@code bench.pairs} (first value, 4), {@code bench.seconds} (10), {@code bench.warmup}
- * (5), {@code bench.pending} (500), {@code bench.idle} (30; 0 skips it). The Redis is
+ * (5), {@code bench.pending} (500; 0 skips the memory figures), {@code bench.idle} (30; 0 skips it),
+ * {@code bench.hooks} (true; false skips the run with webhooks and push on). The Redis is
  * {@code redis-server} from the PATH, or the bundled 6.2 with {@code BECKON_REDIS_SERVER=embedded}.
  */
 final class RedisFigures {
@@ -50,8 +53,11 @@ final class RedisFigures {
     private static final int PAIRS = Integer.parseInt(System.getProperty("bench.pairs", "4").split(",")[0].trim());
     private static final Duration SECONDS = Duration.ofSeconds(Long.getLong("bench.seconds", 10));
     private static final Duration WARMUP = Duration.ofSeconds(Long.getLong("bench.warmup", 5));
+    /** Cycles per second: a fixed rate, so that Redis' CPU per cycle compares between versions. */
+    private static final double RATE = Double.parseDouble(System.getProperty("bench.rate", "100"));
     private static final int PENDING = Integer.getInteger("bench.pending", 500);
     private static final Duration IDLE = Duration.ofSeconds(Long.getLong("bench.idle", 30));
+    private static final boolean HOOKS = Boolean.parseBoolean(System.getProperty("bench.hooks", "true"));
     private static final String JVM = System.getProperty("bench.jvm", "-Dquarkus.vertx.event-loops-pool-size=1");
 
     private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
@@ -61,7 +67,9 @@ final class RedisFigures {
         RedisFigures figures = new RedisFigures();
         try {
             figures.run(false);
-            figures.run(true);
+            if (HOOKS) {
+                figures.run(true);
+            }
         } finally {
             figures.vertx.close();
         }
@@ -91,7 +99,9 @@ final class RedisFigures {
                 idle(redis);
             }
             cycles(redis, streams, calls);
-            pending(redis, streams, calls);
+            if (PENDING > 0) {
+                pending(redis, streams, calls);
+            }
         } finally {
             redis.stop();
             if (receiver != null) {
@@ -114,19 +124,22 @@ final class RedisFigures {
                 total / (double) IDLE.toSeconds(), stats);
     }
 
-    /** Full cycles in a closed loop: commands per cycle by command, and Redis CPU per cycle. */
+    /** Full cycles at a fixed rate: commands per cycle by command, and Redis CPU per cycle. */
     private void cycles(EmbeddedRedisServer redis, HttpClient streams, HttpClient calls) throws InterruptedException {
         LoadGenerator generator = new LoadGenerator(vertx, streams, new BeckonTarget(calls, Tokens::user));
         List<Map<String, Long>> stats = new ArrayList<>();
+        long[] scriptMicros = new long[2];
         CpuTime[] cpu = new CpuTime[2];
         generator.onMeasure(() -> {
             stats.add(commandStats(redis));
+            scriptMicros[0] = commandMicros(redis, "evalsha");
             cpu[0] = CpuTime.of(redis.pid());
         }, () -> {
             cpu[1] = CpuTime.of(redis.pid());
+            scriptMicros[1] = commandMicros(redis, "evalsha");
             stats.add(commandStats(redis));
         });
-        LoadGenerator.Result result = generator.run(PAIRS, WARMUP, SECONDS, null);
+        LoadGenerator.Result result = generator.run(PAIRS, WARMUP, SECONDS, RATE);
         Map<String, Long> delta = new TreeMap<>();
         stats.get(1).forEach((command, calls2) -> {
             long d = calls2 - stats.get(0).getOrDefault(command, 0L);
@@ -140,10 +153,12 @@ final class RedisFigures {
         StringBuilder by = new StringBuilder();
         delta.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue(), a.getValue()))
                 .forEach(e -> by.append(String.format(" %s %.2f", e.getKey(), e.getValue() / (double) cycles)));
-        System.out.printf("Cycles: %d in %.1f s (%d pairs, closed loop, %d errors)%n", cycles, result.seconds(), PAIRS, result.errors());
+        System.out.printf("Cycles: %d in %.1f s (%d pairs, %.0f cycles/s, %d errors)%n", cycles, result.seconds(), PAIRS, RATE,
+                result.errors());
         System.out.printf("Redis commands per cycle: %.2f (scripts' commands included)%n  by command:%s%n", total / (double) cycles, by);
-        System.out.printf("Redis CPU per cycle: %.0f µs (user %.0f + sys %.0f)%n", (used.userMs() + used.systemMs()) * 1000.0 / cycles,
-                used.userMs() * 1000.0 / cycles, used.systemMs() * 1000.0 / cycles);
+        System.out.printf("Redis CPU per cycle: %.0f µs (user %.0f + sys %.0f); in scripts (EVALSHA, commandstats): %.0f µs%n",
+                (used.userMs() + used.systemMs()) * 1000.0 / cycles, used.userMs() * 1000.0 / cycles, used.systemMs() * 1000.0 / cycles,
+                (scriptMicros[1] - scriptMicros[0]) / (double) cycles);
     }
 
     /**
@@ -158,7 +173,7 @@ final class RedisFigures {
         for (int i = 0; i < PENDING; i++) {
             listen(streams, run + "-b" + i, open, rung, responses);
         }
-        if (!open.await(60, TimeUnit.SECONDS)) {
+        if (!open.await(180, TimeUnit.SECONDS)) {
             throw new IllegalStateException("streams did not open");
         }
         Thread.sleep(1000);
@@ -174,7 +189,7 @@ final class RedisFigures {
                     .toCompletionStage().toCompletableFuture());
         }
         CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
-        if (!rung.await(60, TimeUnit.SECONDS)) {
+        if (!rung.await(180, TimeUnit.SECONDS)) {
             throw new IllegalStateException("not every call reached its callee");
         }
         // the ringing receipts follow the deliveries; the outboxes settle
@@ -276,6 +291,17 @@ final class RedisFigures {
             }
         }
         return stats;
+    }
+
+    /** Microseconds Redis has spent in {@code command} (a script's, its own commands included). */
+    static long commandMicros(EmbeddedRedisServer redis, String command) {
+        for (String line : ((String) redis.call("INFO", "commandstats")).split("\r\n")) {
+            if (line.startsWith("cmdstat_" + command + ":")) {
+                int usec = line.indexOf("usec=");
+                return Long.parseLong(line.substring(usec + 5, line.indexOf(',', usec)));
+            }
+        }
+        return 0;
     }
 
     private HttpClient client(int port, int connections) {
