@@ -41,8 +41,8 @@ import io.vertx.core.http.PoolOptions;
  * <li>with webhooks and push on, the commands an idle gateway sends over {@code bench.idle}
  * seconds.</li>
  * </ul>
- * The cycles run at a fixed rate, {@code bench.rate} (100 per second), so that Redis' CPU per
- * cycle compares between versions whatever else the machine does.
+ * The cycles run in a closed loop, or at a fixed rate with {@code bench.rate} (cycles per
+ * second), which makes Redis' CPU per cycle compare between versions.
  * Options: {@code bench.pairs} (first value, 4), {@code bench.seconds} (10), {@code bench.warmup}
  * (5), {@code bench.pending} (500; 0 skips the memory figures), {@code bench.idle} (30; 0 skips it),
  * {@code bench.hooks} (true; false skips the run with webhooks and push on). The Redis is
@@ -53,8 +53,12 @@ final class RedisFigures {
     private static final int PAIRS = Integer.parseInt(System.getProperty("bench.pairs", "4").split(",")[0].trim());
     private static final Duration SECONDS = Duration.ofSeconds(Long.getLong("bench.seconds", 10));
     private static final Duration WARMUP = Duration.ofSeconds(Long.getLong("bench.warmup", 5));
-    /** Cycles per second: a fixed rate, so that Redis' CPU per cycle compares between versions. */
-    private static final double RATE = Double.parseDouble(System.getProperty("bench.rate", "100"));
+    /**
+     * Cycles per second, or 0 for a closed loop (the default: each cycle's commands counted whole).
+     * A fixed rate makes Redis' CPU per cycle compare between versions, its idle work being spread
+     * over the same number of cycles.
+     */
+    private static final double RATE = Double.parseDouble(System.getProperty("bench.rate", "0"));
     private static final int PENDING = Integer.getInteger("bench.pending", 500);
     private static final Duration IDLE = Duration.ofSeconds(Long.getLong("bench.idle", 30));
     private static final boolean HOOKS = Boolean.parseBoolean(System.getProperty("bench.hooks", "true"));
@@ -124,8 +128,14 @@ final class RedisFigures {
                 total / (double) IDLE.toSeconds(), stats);
     }
 
-    /** Full cycles at a fixed rate: commands per cycle by command, and Redis CPU per cycle. */
+    /** Full cycles: commands per cycle by command, and Redis CPU per cycle. */
     private void cycles(EmbeddedRedisServer redis, HttpClient streams, HttpClient calls) throws InterruptedException {
+        // Redis' own idle work (its timers, the gateway's sweeps and pings), taken out of the CPU per cycle
+        CpuTime idleFrom = CpuTime.of(redis.pid());
+        long idleStart = System.nanoTime();
+        Thread.sleep(5000);
+        CpuTime idle = CpuTime.of(redis.pid()).minus(idleFrom);
+        double idleMsPerSecond = (idle.userMs() + idle.systemMs()) / ((System.nanoTime() - idleStart) / 1e9);
         LoadGenerator generator = new LoadGenerator(vertx, streams, new BeckonTarget(calls, Tokens::user));
         List<Map<String, Long>> stats = new ArrayList<>();
         long[] scriptMicros = new long[2];
@@ -139,7 +149,7 @@ final class RedisFigures {
             scriptMicros[1] = commandMicros(redis, "evalsha");
             stats.add(commandStats(redis));
         });
-        LoadGenerator.Result result = generator.run(PAIRS, WARMUP, SECONDS, RATE);
+        LoadGenerator.Result result = generator.run(PAIRS, WARMUP, SECONDS, RATE > 0 ? RATE : null);
         Map<String, Long> delta = new TreeMap<>();
         stats.get(1).forEach((command, calls2) -> {
             long d = calls2 - stats.get(0).getOrDefault(command, 0L);
@@ -153,11 +163,13 @@ final class RedisFigures {
         StringBuilder by = new StringBuilder();
         delta.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue(), a.getValue()))
                 .forEach(e -> by.append(String.format(" %s %.2f", e.getKey(), e.getValue() / (double) cycles)));
-        System.out.printf("Cycles: %d in %.1f s (%d pairs, %.0f cycles/s, %d errors)%n", cycles, result.seconds(), PAIRS, RATE,
-                result.errors());
+        System.out.printf("Cycles: %d in %.1f s (%d pairs, %s, %d errors)%n", cycles, result.seconds(), PAIRS,
+                RATE > 0 ? String.format("%.0f cycles/s", RATE) : "closed loop", result.errors());
         System.out.printf("Redis commands per cycle: %.2f (scripts' commands included)%n  by command:%s%n", total / (double) cycles, by);
-        System.out.printf("Redis CPU per cycle: %.0f µs (user %.0f + sys %.0f); in scripts (EVALSHA, commandstats): %.0f µs%n",
+        System.out.printf("Redis CPU per cycle: %.0f µs (user %.0f + sys %.0f), %.0f µs without Redis' idle work (%.1f ms/s);"
+                + " in scripts (EVALSHA, commandstats, wall clock): %.0f µs%n",
                 (used.userMs() + used.systemMs()) * 1000.0 / cycles, used.userMs() * 1000.0 / cycles, used.systemMs() * 1000.0 / cycles,
+                (used.userMs() + used.systemMs() - idleMsPerSecond * result.seconds()) * 1000.0 / cycles, idleMsPerSecond,
                 (scriptMicros[1] - scriptMicros[0]) / (double) cycles);
     }
 
