@@ -1,5 +1,6 @@
 -- cancel: the inviter, the conference owner or a server token withdraws an open invitation.
 -- IN: {cid, iid, actor: {userId}?, server}
+--- @include lib/invitations
 local cid = IN.cid
 local inv = get_inv(cid, IN.iid)
 if not inv then return err('not_found', 'No invitation ' .. IN.iid .. '.') end

@@ -4,6 +4,7 @@
 -- IN: {limit}
 -- returns {'ok', transitions, expired count, next deadline in ms or '', the largest lag past a
 -- deadline in ms, the Redis clock in ms (which the deadlines are judged by)}
+--- @include lib/invitations
 local first = redis.call('ZRANGE', K_DUE, '0', '0', 'WITHSCORES')
 if not first[2] or tonumber(first[2]) > NOW then
   return ok('0', first[2] or '', '0', NOW_S)

@@ -2,6 +2,7 @@
 -- An open invitation past its deadline reads as EXPIRED (the sweeper makes it so within a second).
 -- pendingOnly looks only at invitations recent enough to be open.
 -- IN: {userId, direction: incoming|outgoing, pendingOnly, limit}
+--- @include lib/peek
 local kind = IN.direction == 'incoming' and 'in' or 'out'
 local key = k_user(kind, IN.userId)
 local out = {}
@@ -14,7 +15,7 @@ while #out < IN.limit do
   for _, iid in ipairs(ids) do
     local cid = cid_of(iid)
     local inv, json
-    if cid then inv, json = get_inv(cid, iid) end
+    if cid then inv, json = peek_inv(cid, iid) end
     if not inv then
       redis.call('ZREM', key, iid)
       removed = removed + 1

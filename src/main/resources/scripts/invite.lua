@@ -2,10 +2,11 @@
 -- so a refused request changes nothing.
 -- IN: {cid, actor: {userId, name?, avatarUrl?}, server, create?: conference document,
 --      invitees: [{userId, name?, avatarUrl?, permissions?, busy?}], message?, ringMs?, pair?}
--- busy: the invitee's busy marker said they are in another call or ringing (see mark in lib.lua).
+-- busy: the invitee's busy marker said they are in another call or ringing (see mark in lib/events.lua).
 -- pair: "<a>|<b>" (sorted user ids) when createConference rings exactly one person; such a
 -- conference is made in the pair's shard (ConferenceStore), so both directions of a call between
 -- the two meet here, in one atomic step: this is where glare is decided.
+--- @include lib/invitations
 local cid = IN.cid
 local actor = IN.actor
 local c
@@ -33,7 +34,7 @@ if IN.create and pair_key then
 end
 
 if IN.create then
-  if redis.call('EXISTS', k_conf(cid)) == 1 then
+  if conf_state(cid).f.doc then
     return err('conflict', 'Conference id already in use; retry.', 'ACTIVE')
   end
 else
@@ -103,9 +104,11 @@ if IN.create then
   c = IN.create
   c.createdAt = NOW_ISO
   c._x = NOW + CONF_TTL
-  redis.call('HSET', k_conf(cid), 'doc', encode_without(c, '_x', '_ended'), 'x', int(c._x))
+  conf_set(cid, 'doc', encode_without(c, '_x', '_ended'))
+  conf_set(cid, 'x', int(c._x))
   save_participant(cid, { userId = actor.userId, name = actor.name, avatarUrl = actor.avatarUrl,
     status = 'CONNECTED', permissions = ALL_PERMISSIONS })
+  mark(cid, actor.userId, 'c:' .. cid, c._x)
 end
 
 local ring_ms = IN.ringMs or c.settings.ringTimeoutSeconds * 1000
@@ -145,7 +148,7 @@ for i, who in ipairs(IN.invitees) do
     else
       -- kept so that a device connecting later is rung with the very same event
       local event_id = emit(cid, 'invitation.received', who.userId, json, inv.invitationId, inv.state)
-      redis.call('HSET', k_invs(cid), inv.invitationId .. ':r', event_id)
+      conf_set(cid, inv.invitationId .. ':r', event_id)
       broadcast_participant(cid, p and 'participant.updated' or 'participant.added', np)
       if pair_key then redis.call('SET', pair_key, inv.invitationId, 'PX', int(ring_ms)) end
     end

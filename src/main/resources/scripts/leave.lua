@@ -1,6 +1,7 @@
 -- leave: a connected participant hangs up. When nobody connected remains the conference ends:
 -- its open invitations are canceled and everyone who ever took part hears conference.ended.
 -- IN: {cid, actor: {userId}}
+--- @include lib/invitations
 local cid = IN.cid
 local c = load_conf(cid)
 if not c then return err('not_found', 'No conference ' .. cid .. '.') end
@@ -22,7 +23,7 @@ for _, q in ipairs(all_participants(cid)) do
 end
 if not someone_left then
   c._ended = NOW
-  redis.call('HSET', k_conf(cid), 'ended', NOW_S)
+  conf_set(cid, 'ended', NOW_S)
   for _, q in ipairs(all_participants(cid)) do
     if q.status == 'RESERVED' and q.invitationId then
       local inv = get_inv(cid, q.invitationId)

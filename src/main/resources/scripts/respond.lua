@@ -1,5 +1,6 @@
 -- respond: the invitee accepts or declines an open invitation.
 -- IN: {cid, iid, actor: {userId}, action: accept|decline, reason?, message?}
+--- @include lib/invitations
 local cid = IN.cid
 local inv = get_inv(cid, IN.iid)
 if not inv then return err('not_found', 'No invitation ' .. IN.iid .. '.') end

@@ -1,6 +1,7 @@
 -- ring: the push gateway delivered an invitation to an open session of its invitee.
 -- PENDING -> RINGING once; anything else is left alone.
 -- IN: {cid, iid, userId}
+--- @include lib/invitations
 local inv = get_inv(IN.cid, IN.iid)
 if not inv or inv.state ~= 'PENDING' or inv.to.userId ~= IN.userId or NOW >= inv._x then
   return { 'noop', '' }

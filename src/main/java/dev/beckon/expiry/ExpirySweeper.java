@@ -38,7 +38,7 @@ import io.smallrye.mutiny.Multi;
 public class ExpirySweeper {
 
     private static final Logger LOG = Logger.getLogger(ExpirySweeper.class);
-    /** The wake-up channel; lib.lua publishes "<shard> <deadline ms>" on it. */
+    /** The wake-up channel; scripts/lib/invitations.lua publishes "<shard> <deadline ms>" on it. */
     public static final String CHANNEL = "bk:expiry";
     static final int BATCH = 200;
     static final Duration SAFETY_SWEEP = Duration.ofSeconds(30);

@@ -9,13 +9,12 @@ import jakarta.inject.Inject;
 
 import dev.beckon.store.ConferenceQueries;
 import dev.beckon.store.RedisScripts;
+import dev.beckon.store.Script;
 import dev.beckon.store.Shards;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.redis.client.Command;
-import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
 
-/** Reads a user's event streams: where they stand, and what came after a position. */
+/** Reads a user's event logs (one per shard): where they stand, and what came after a position. */
 @ApplicationScoped
 public class EventLog {
 
@@ -67,11 +66,13 @@ public class EventLog {
 
     /** The next round of events after {@code position} (up to {@link #READ_BATCH} per shard). */
     Uni<Round> after(String userId, StreamPosition position) {
-        List<Request> reads = new ArrayList<>(Shards.COUNT);
+        List<RedisScripts.Call> reads = new ArrayList<>(Shards.COUNT);
+        String count = Integer.toString(READ_BATCH);
         for (int shard = 0; shard < Shards.COUNT; shard++) {
-            reads.add(range(userId, shard, position.of(shard)));
+            String after = position.of(shard);
+            reads.add(new RedisScripts.Call(Shards.eventStream(shard, userId), new String[] { after == null ? "" : after, count }));
         }
-        return scripts.sendEach(reads).map(replies -> {
+        return scripts.runEach(Script.EVENTS, reads).map(replies -> {
             List<StreamEvent> all = new ArrayList<>();
             long cutOff = Long.MAX_VALUE;
             for (int shard = 0; shard < Shards.COUNT; shard++) {
@@ -90,27 +91,10 @@ public class EventLog {
         });
     }
 
-    private static Request range(String userId, int shard, String after) {
-        return Request.cmd(Command.XRANGE).arg(Shards.eventStream(shard, userId))
-                .arg(after == null ? "-" : "(" + after).arg("+").arg("COUNT").arg(READ_BATCH);
-    }
-
     private static List<StreamEvent> events(int shard, Response entries) {
         List<StreamEvent> events = new ArrayList<>(entries.size());
         for (Response entry : entries) {
-            Response fields = entry.get(1);
-            String json = null, type = null, invitationId = null, state = null;
-            for (int i = 0; i + 1 < fields.size(); i += 2) {
-                String value = fields.get(i + 1).toString();
-                switch (fields.get(i).toString()) {
-                    case "e" -> json = value;
-                    case "t" -> type = value;
-                    case "i" -> invitationId = StreamEvent.orNull(value);
-                    case "s" -> state = StreamEvent.orNull(value);
-                    default -> { }
-                }
-            }
-            events.add(new StreamEvent(shard, entry.get(0).toString(), json, type, invitationId, state));
+            events.add(StreamEvent.fromEntry(shard, entry.toString()));
         }
         return events;
     }

@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One event for one user as it sits in their stream: the shard and stream id it has there (the
- * shard is -1 for an announcement re-sent to a new session, which has no place in the stream),
+ * One event for one user as it sits in their log: the shard and log id it has there (the
+ * shard is -1 for an announcement re-sent to a new session, which has no place in the log),
  * the CloudEvent JSON, and the fields the gateway acts on, which the scripts store beside the
  * JSON so that routing an event never parses it.
  */
@@ -28,20 +28,28 @@ record StreamEvent(int shard, String streamId, String json, String type, String 
         return events;
     }
 
-    /** Parses one announcement: {@code "<shard> <stream id> <type> <invitationId|-> <state|-> <JSON>"}. */
+    /** Parses one announcement: {@code "<shard> <log entry>"} (see {@link #fromEntry}). */
     static StreamEvent fromAnnouncement(String message) {
-        int[] at = new int[5];
+        int space = message.indexOf(' ');
+        if (space < 0) {
+            throw new IllegalArgumentException("not an announcement: " + message);
+        }
+        return fromEntry(Integer.parseInt(message.substring(0, space)), message.substring(space + 1));
+    }
+
+    /** Parses an entry of a user's event log in a shard: {@code "<log id> <type> <invitationId|-> <state|-> <JSON>"}. */
+    static StreamEvent fromEntry(int shard, String entry) {
+        int[] at = new int[4];
         int from = 0;
         for (int i = 0; i < at.length; i++) {
-            at[i] = message.indexOf(' ', from);
+            at[i] = entry.indexOf(' ', from);
             if (at[i] < 0) {
-                throw new IllegalArgumentException("not an announcement: " + message);
+                throw new IllegalArgumentException("not an event log entry: " + entry);
             }
             from = at[i] + 1;
         }
-        return new StreamEvent(Integer.parseInt(message.substring(0, at[0])), message.substring(at[0] + 1, at[1]),
-                message.substring(at[4] + 1), message.substring(at[1] + 1, at[2]),
-                orNull(message.substring(at[2] + 1, at[3])), orNull(message.substring(at[3] + 1, at[4])));
+        return new StreamEvent(shard, entry.substring(0, at[0]), entry.substring(at[3] + 1), entry.substring(at[0] + 1, at[1]),
+                orNull(entry.substring(at[1] + 1, at[2])), orNull(entry.substring(at[2] + 1, at[3])));
     }
 
     /** A still-ringing invitation re-announced to a new session: {@code "<invitationId> <state> <JSON>"}. */

@@ -16,7 +16,7 @@ import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
 
 /**
- * Reads the push outbox of some shards ({@code <shard prefix>push}, written by lib.lua's
+ * Reads the push outbox of some shards ({@code <shard prefix>push}, written by scripts/lib/events.lua's
  * {@code emit}) through the {@value #GROUP} consumer group, the way the webhook outbox is read:
  * one blocking XREADGROUP at a time on a connection of its own, so an idle outbox costs one
  * command per {@code block} and an entry is read as soon as it is written. Each entry is handed

@@ -68,7 +68,8 @@ public class BusyMarkers {
     }
 
     /**
-     * Applies the marker lines a step returned ({@code "<userId> <member> <deadline> <stamp>"}).
+     * Applies the marker lines a step returned ({@code "<userId> <member> <deadline> <stamp> <now>"},
+     * now being the Redis clock of the step, which judges what has lapsed; without it marks.lua reads the clock).
      * The step has happened whatever becomes of this, so a failure is logged, not passed on:
      * the entries' deadlines bound what a missed update can cost (see the class comment).
      */
@@ -79,7 +80,7 @@ public class BusyMarkers {
         Map<String, List<String>> byUser = new LinkedHashMap<>();
         for (String line : marks) {
             String[] f = line.split(" ");
-            List<String> args = byUser.computeIfAbsent(f[0], u -> new ArrayList<>());
+            List<String> args = byUser.computeIfAbsent(f[0], u -> new ArrayList<>(List.of(f.length > 4 ? f[4] : "")));
             args.add(f[1]);
             args.add(f[2]);
             args.add(f[3]);

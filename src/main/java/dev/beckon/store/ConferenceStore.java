@@ -76,7 +76,18 @@ public class ConferenceStore {
         return a.compareTo(b) < 0 ? a + "|" + b : b + "|" + a;
     }
 
-    /** The settings every state machine script reads after its input (see lib.lua). */
+    /**
+     * How far a conference's deadline moves before its connected participants' busy markers are
+     * updated to it: an accept right after its invitation costs no update of the caller's marker,
+     * and a marker lags the conference's sliding deadline by at most this.
+     */
+    static final long MARK_SLACK_MS = 60_000;
+    /** An event log longer than this is trimmed to the replay window ... */
+    static final int LOG_TRIM_OVER = 32;
+    /** ... every this many appends; a shorter log just expires a window after its newest entry. */
+    static final int LOG_TRIM_EVERY = 16;
+
+    /** The settings every state machine script reads after its input (see scripts/lib/base.lua). */
     private String[] settings;
 
     @PostConstruct
@@ -90,7 +101,10 @@ public class ConferenceStore {
                 Integer.toString(config.historyLimit()),
                 Long.toString(ConferenceSettings.MAX_RING_SECONDS * 1000L),
                 Integer.toString(config.maxParticipants()),
-                push.enabled() ? "1" : "0" };
+                push.enabled() ? "1" : "0",
+                Long.toString(MARK_SLACK_MS),
+                Integer.toString(LOG_TRIM_OVER),
+                Integer.toString(LOG_TRIM_EVERY) };
     }
 
     /** The conference document fixed at creation. */

@@ -12,7 +12,7 @@ import io.vertx.mutiny.redis.client.Request;
 /**
  * A read-only look at one invitation's state, for whoever must stop work when it stops ringing
  * (the push dispatcher before each retry). Reads the invitation and its deadline from its
- * conference's shard (the hash {@code <prefix>i:<conferenceId>}, see lib.lua {@code get_inv});
+ * conference's hash ({@code <prefix>c:<conferenceId>}, see scripts/lib/conference.lua);
  * changes nothing.
  */
 @ApplicationScoped
@@ -35,7 +35,7 @@ public class InvitationStates {
         if (conferenceId == null) {
             return Uni.createFrom().item(false);
         }
-        String key = Shards.prefix(Shards.ofConference(conferenceId)) + "i:" + conferenceId;
+        String key = Shards.prefix(Shards.ofConference(conferenceId)) + "c:" + conferenceId;
         return scripts.send(Request.cmd(Command.HMGET).arg(key).arg(invitationId).arg(invitationId + ":x")).map(reply -> {
             if (reply == null || reply.size() < 2 || reply.get(0) == null || reply.get(1) == null) {
                 return false;

@@ -68,10 +68,34 @@ public class RedisScripts {
             // a couple of connections stay free for the client's own use (health checks)
             clusterLimit = new ClusterCommandLimit(topology.poolSize() - 2, topology.poolWaiting());
         }
-        String lib = read("lib");
         for (Script script : Script.values()) {
-            String source = script.withLib ? lib + "\n" + read(script.file) : read(script.file);
+            String source = withIncludes(script.file);
             scripts.put(script, new Loaded(source, sha1(source)));
+        }
+    }
+
+    private static final String INCLUDE = "--- @include ";
+
+    /**
+     * A script with the pieces it includes put in its place, each piece once and before what
+     * uses it (a piece's own includes come first), so a script carries only the helpers it uses.
+     */
+    static String withIncludes(String name) {
+        StringBuilder source = new StringBuilder();
+        include(name, source, new java.util.HashSet<>());
+        return source.toString();
+    }
+
+    private static void include(String name, StringBuilder source, java.util.Set<String> included) {
+        if (!included.add(name)) {
+            return;
+        }
+        for (String line : read(name).split("\n", -1)) {
+            if (line.startsWith(INCLUDE)) {
+                include(line.substring(INCLUDE.length()).trim(), source, included);
+            } else {
+                source.append(line).append('\n');
+            }
         }
     }
 
@@ -188,7 +212,10 @@ public class RedisScripts {
 
     private static Throwable toApiFailure(Throwable t) {
         String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-        if (t instanceof ErrorType && TRANSIENT.stream().noneMatch(message::startsWith)) {
+        // a batch reports the failure of its command i as "ERR [i] <failure>", a connection
+        // reset in the middle of it as "ERR [i] java.net.SocketException: …"
+        String failure = message.startsWith("ERR [") && message.indexOf("] ") > 0 ? message.substring(message.indexOf("] ") + 2) : message;
+        if (t instanceof ErrorType && !failure.startsWith("java.") && TRANSIENT.stream().noneMatch(failure::startsWith)) {
             // an error reply to the command itself: the caller may expect it (NOGROUP…); otherwise it is a bug
             return t;
         }

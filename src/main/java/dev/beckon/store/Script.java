@@ -1,30 +1,30 @@
 package dev.beckon.store;
 
 /**
- * The Lua scripts under {@code src/main/resources/scripts}. The state machine's scripts run with
- * {@code lib.lua} prepended (their shared helpers); the others stand alone.
+ * The Lua scripts under {@code src/main/resources/scripts}. The state machine's scripts name the
+ * pieces of {@code scripts/lib} they use ({@code --- @include lib/<piece>}), which
+ * {@link RedisScripts} puts in when it loads them; the others stand alone.
  */
 public enum Script {
-    INVITE("invite", true),
-    RESPOND("respond", true),
-    CANCEL("cancel", true),
-    LEAVE("leave", true),
-    RING("ring", true),
-    EXPIRE("expire", true),
-    CONFERENCE("conference", true),
-    HISTORY("history", true),
-    CONNECT("connect", true),
-    PRESENCE("presence", false),
-    RATE_LIMIT("ratelimit", false),
-    DEVICES("devices", false),
-    BUSY("busy", false),
-    MARKS("marks", false);
+    INVITE("invite"),
+    RESPOND("respond"),
+    CANCEL("cancel"),
+    LEAVE("leave"),
+    RING("ring"),
+    EXPIRE("expire"),
+    CONFERENCE("conference"),
+    HISTORY("history"),
+    CONNECT("connect"),
+    EVENTS("events"),
+    PRESENCE("presence"),
+    RATE_LIMIT("ratelimit"),
+    DEVICES("devices"),
+    BUSY("busy"),
+    MARKS("marks");
 
     final String file;
-    final boolean withLib;
 
-    Script(String file, boolean withLib) {
+    Script(String file) {
         this.file = file;
-        this.withLib = withLib;
     }
 }

@@ -43,7 +43,7 @@ public final class Shards {
         return PREFIXES[shard];
     }
 
-    /** A user's event stream in a shard (the scripts' {@code k_user('ev', uid)}). */
+    /** A user's event log in a shard, a list (the scripts' {@code k_user('ev', uid)}). */
     public static String eventStream(int shard, String userId) {
         return PREFIXES[shard] + "ev:" + userId;
     }

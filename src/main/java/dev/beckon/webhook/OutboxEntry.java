@@ -3,7 +3,7 @@ package dev.beckon.webhook;
 import io.vertx.mutiny.redis.client.Response;
 
 /**
- * One event waiting in a shard's outbox, as {@code lib.lua}'s {@code emit} wrote it (fields
+ * One event waiting in a shard's outbox, as {@code scripts/lib/events.lua}'s {@code emit} wrote it (fields
  * {@code e} the CloudEvent, {@code u} the user it is for, {@code t} its type), with the attempts
  * already made on it (0 when newly read; kept in Redis, see {@link Outbox#recordAttempts}).
  */

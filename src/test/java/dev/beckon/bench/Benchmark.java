@@ -35,7 +35,8 @@ import io.vertx.core.http.PoolOptions;
  * default 4@500,32@1000; none skips them),
  * {@code bench.pending} (invitations for the memory figure, 5000), {@code bench.nchan}
  * (the peer's start.sh, default ../shared/peers/nchan/start.sh; "none" skips it), {@code bench.jvm}
- * (options for Beckon's JVM, default one event loop).
+ * (options for Beckon's JVM, default one event loop). {@code -Dbench.mode=redis} prints only the
+ * Redis figures (see {@link RedisFigures}).
  */
 public final class Benchmark {
 
@@ -59,6 +60,10 @@ public final class Benchmark {
 
     public static void main(String[] args) throws Exception {
         Locale.setDefault(Locale.ROOT);
+        if ("redis".equals(System.getProperty("bench.mode"))) {
+            RedisFigures.main(args);
+            return;
+        }
         Benchmark benchmark = new Benchmark();
         try {
             benchmark.runAll();

@@ -194,12 +194,12 @@ class GatewayMemoryTest {
         return counts;
     }
 
-    /** Entries in the users' event streams, every shard. */
+    /** Entries in the users' event logs, every shard. */
     private static long storedEvents(List<String> users) {
         List<String[]> lengths = new ArrayList<>();
         for (String user : users) {
             for (int shard = 0; shard < Shards.COUNT; shard++) {
-                lengths.add(new String[] { "XLEN", Shards.eventStream(shard, user) });
+                lengths.add(new String[] { "LLEN", Shards.eventStream(shard, user) });
             }
         }
         return GatewayOnlyServices.redis().callAll(lengths).stream().mapToLong(n -> ((Number) n).longValue()).sum();

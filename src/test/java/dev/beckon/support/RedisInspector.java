@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.beckon.redis.EmbeddedRedisServer;
 import dev.beckon.store.Shards;
 
-/** Looks at what Beckon left in Redis: keys, TTLs and the per-user event streams. */
+/** Looks at what Beckon left in Redis: keys, TTLs and the per-user event logs. */
 public final class RedisInspector {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -48,10 +48,9 @@ public final class RedisInspector {
     public static List<JsonNode> events(EmbeddedRedisServer redis, String userId) {
         List<JsonNode> events = new ArrayList<>();
         for (int shard = 0; shard < Shards.COUNT; shard++) {
-            for (Object entry : (List<?>) redis.call("XRANGE", Shards.eventStream(shard, userId), "-", "+")) {
-                List<?> fields = (List<?>) ((List<?>) entry).get(1);
+            for (Object entry : (List<?>) redis.call("LRANGE", Shards.eventStream(shard, userId), "0", "-1")) {
                 try {
-                    events.add(JSON.readTree((String) fields.get(1)));
+                    events.add(JSON.readTree(field((String) entry, 4)));
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
@@ -68,22 +67,14 @@ public final class RedisInspector {
         List<String[]> commands = new ArrayList<>(userAndInvitation.size());
         for (String[] pair : userAndInvitation) {
             int shard = Shards.ofConference(pair[1].substring(0, pair[1].lastIndexOf('-')));
-            commands.add(new String[] { "XRANGE", Shards.eventStream(shard, pair[0]), "-", "+" });
+            commands.add(new String[] { "LRANGE", Shards.eventStream(shard, pair[0]), "0", "-1" });
         }
         List<Object> replies = redis().callAll(commands);
         List<List<String>> types = new ArrayList<>(replies.size());
         for (int i = 0; i < replies.size(); i++) {
             List<String> ofThis = new ArrayList<>();
             for (Object entry : (List<?>) replies.get(i)) {
-                List<?> fields = (List<?>) ((List<?>) entry).get(1);
-                String type = null, invitation = null;
-                for (int f = 0; f + 1 < fields.size(); f += 2) {
-                    if ("t".equals(fields.get(f))) {
-                        type = (String) fields.get(f + 1);
-                    } else if ("i".equals(fields.get(f))) {
-                        invitation = (String) fields.get(f + 1);
-                    }
-                }
+                String type = field((String) entry, 1), invitation = field((String) entry, 2);
                 if (userAndInvitation.get(i)[1].equals(invitation)) {
                     ofThis.add(type);
                 }
@@ -91,6 +82,19 @@ public final class RedisInspector {
             types.add(ofThis);
         }
         return types;
+    }
+
+    /**
+     * Field {@code n} of an event log entry {@code "<log id> <type> <invitationId|-> <state|-> <event JSON>"}
+     * (the JSON, field 4, is the rest of the entry).
+     */
+    private static String field(String entry, int n) {
+        int from = 0;
+        for (int i = 0; i < n; i++) {
+            from = entry.indexOf(' ', from) + 1;
+        }
+        int end = n == 4 ? entry.length() : entry.indexOf(' ', from);
+        return entry.substring(from, end);
     }
 
     /** The events of one type about one invitation that {@code userId} received. */
