@@ -28,14 +28,13 @@ public final class WebPushEncryption {
     /** Push services accept at least 4096 bytes of body: that less the 86-byte header, the 16-byte tag and the delimiter. */
     public static final int MAX_PLAINTEXT = RECORD_SIZE - 86 - 16 - 1;
 
-    private static final SecureRandom RANDOM = new SecureRandom();
-
     private WebPushEncryption() {
     }
 
     public static byte[] encrypt(byte[] plaintext, byte[] uaPublic, byte[] authSecret) throws GeneralSecurityException {
         byte[] salt = new byte[16];
-        RANDOM.nextBytes(salt);
+        // not a static instance: one built into a native image would carry its seed from the build
+        new SecureRandom().nextBytes(salt);
         return encrypt(plaintext, uaPublic, authSecret, EcKeys.generate(), salt);
     }
 
