@@ -44,8 +44,8 @@ import io.vertx.mutiny.redis.client.Redis;
  * group, so each event is handled by one instance, off the functions' path and off the event
  * streams (their own Redis connections, pushes on Vert.x' non-blocking HTTP client).
  * <ul>
- * <li>{@code invitation.received}: every live device of the invitee is pushed the CloudEvent,
- * and the devices rung are remembered beside the user's devices until a minute past the
+ * <li>{@code invitation.received}: if the invitation still rings when the entry is read, every
+ * live device of the invitee is pushed the CloudEvent, and the devices rung are remembered beside the user's devices until a minute past the
  * invitation's expiry ({@link DeviceStore#recordPushed}).
  * <li>{@code invitation.accepted/declined/canceled/expired}: the devices remembered for that
  * invitation (those still registered) get the event once, so they stop ringing; then the record goes.
@@ -59,8 +59,7 @@ import io.vertx.mutiny.redis.client.Redis;
  * would ring no more by then. An end event is not retried: the invitation no longer rings.
  * <li>An entry stays pending in the group until every push of it is done, retries included.
  * An instance that dies (or stops) leaves its entries pending; another instance takes them over
- * once they were left untouched for {@code beckon.push.takeover-after} ({@link PushOutbox}), and
- * pushes a ring taken over only if the invitation still rings.
+ * once they were left untouched for {@code beckon.push.takeover-after} ({@link PushOutbox}).
  * </ul>
  * At most {@code beckon.push.concurrency} pushes (attempts and waiting retries) are under way
  * per instance ({@code beckon_push_in_flight}); with no room left the readers wait. One entry may
@@ -143,8 +142,8 @@ public class PushDispatcher {
             }
 
             @Override
-            public Uni<Void> take(PushOutbox.Entry entry, boolean takenOver) {
-                return PushDispatcher.this.take(entry, takenOver);
+            public Uni<Void> take(PushOutbox.Entry entry) {
+                return PushDispatcher.this.take(entry);
             }
         };
         for (int[] shards : readerShards(topology.clustered())) {
@@ -219,11 +218,11 @@ public class PushDispatcher {
     }
 
     /**
-     * Takes on an entry. A ring taken over from another instance is pushed only while the
-     * invitation still rings (its end may have been pushed meanwhile); an end is pushed to the
-     * devices recorded as rung, whoever rang them.
+     * Takes on an entry. A ring is pushed only while the invitation still rings: the outbox may
+     * be read late (a busy instance, an entry taken over from one that died) and its end pushed
+     * meanwhile. An end is pushed to the devices recorded as rung, whoever rang them.
      */
-    private Uni<Void> take(PushOutbox.Entry entry, boolean takenOver) {
+    private Uni<Void> take(PushOutbox.Entry entry) {
         Job job;
         try {
             job = job(entry);
@@ -232,17 +231,16 @@ public class PushDispatcher {
         }
         Uni<Void> started;
         if (RECEIVED.equals(entry.type())) {
-            Uni<Boolean> ringing = takenOver ? invitations.ringing(entry.invitationId(), System.currentTimeMillis())
-                    : Uni.createFrom().item(true);
-            started = ringing.chain(rings -> !rings ? Uni.createFrom().voidItem() : devices.targets(job.userId).chain(targets -> {
-                if (targets.isEmpty()) {
-                    return Uni.createFrom().voidItem();
-                }
-                List<String> ids = targets.stream().map(dev.beckon.device.PushTarget::deviceId).toList();
-                Duration keep = Duration.between(Instant.now(), job.message.expiresAt()).plus(PUSHED_MARGIN);
-                return devices.recordPushed(job.userId, entry.invitationId(), ids, keep)
-                        .invoke(() -> targets.forEach(target -> start(job, target, true)));
-            }));
+            started = devices.targets(job.userId).chain(targets -> targets.isEmpty() ? Uni.createFrom().voidItem()
+                    : invitations.ringing(entry.invitationId(), System.currentTimeMillis()).chain(rings -> {
+                        if (!rings) {
+                            return Uni.createFrom().voidItem();
+                        }
+                        List<String> ids = targets.stream().map(dev.beckon.device.PushTarget::deviceId).toList();
+                        Duration keep = Duration.between(Instant.now(), job.message.expiresAt()).plus(PUSHED_MARGIN);
+                        return devices.recordPushed(job.userId, entry.invitationId(), ids, keep)
+                                .invoke(() -> targets.forEach(target -> start(job, target, true)));
+                    }));
         } else {
             started = devices.pushed(job.userId, entry.invitationId()).chain(ids -> {
                 if (ids.isEmpty()) {

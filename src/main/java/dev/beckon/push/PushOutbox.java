@@ -33,7 +33,7 @@ import io.vertx.mutiny.redis.client.Response;
  * {@code takeoverAfter} (XCLAIM … JUSTID resets their idle time), so an entry idle longer than
  * that belongs to an instance that died or lost Redis. Every half of {@code takeoverAfter} the
  * reader claims such entries (XAUTOCLAIM, only as many as there is room for) and hands them to
- * the dispatcher marked as taken over, in stream order. Unlike a webhook, a push counts no
+ * the dispatcher in stream order, as it does what it reads. Unlike a webhook, a push counts no
  * attempts across instances: what it is worth ends with the ring, which the dispatcher checks.
  */
 final class PushOutbox {
@@ -70,11 +70,11 @@ final class PushOutbox {
         void whenRoom(Runnable then);
 
         /**
-         * Takes on an entry ({@code takenOver}: read by an instance that stopped working on it);
-         * completes once its pushes are started. The dispatcher calls {@link #finish} when they
-         * are all done.
+         * Takes on an entry (read now, or taken over from an instance that stopped working on
+         * it); completes once its pushes are started. The dispatcher calls {@link #finish} when
+         * they are all done.
          */
-        Uni<Void> take(Entry entry, boolean takenOver);
+        Uni<Void> take(Entry entry);
     }
 
     private final Vertx vertx;
@@ -159,21 +159,21 @@ final class PushOutbox {
         for (int i = 0; i < shards.length; i++) {
             read.arg(">");
         }
-        send(read, block.plus(timeout)).subscribe().with(reply -> handle(parse(reply), 0, false, this::next), this::failed);
+        send(read, block.plus(timeout)).subscribe().with(reply -> handle(parse(reply), 0, this::next), this::failed);
     }
 
     /** One entry after the other, so an invitation's end is handled after its ring; then {@code done}. */
-    private void handle(List<Entry> entries, int index, boolean takenOver, Runnable done) {
+    private void handle(List<Entry> entries, int index, Runnable done) {
         if (index == entries.size() || !running) {
             done.run();
             return;
         }
         Entry entry = entries.get(index);
         held.put(entry.entryId(), entry);
-        sink.take(entry, takenOver).subscribe().with(ok -> handle(entries, index + 1, takenOver, done), failure -> {
+        sink.take(entry).subscribe().with(ok -> handle(entries, index + 1, done), failure -> {
             LOG.debugf("Push of %s %s not taken on: %s", entry.type(), entry.invitationId(), failure.getMessage());
             finish(entry);
-            handle(entries, index + 1, takenOver, done);
+            handle(entries, index + 1, done);
         });
     }
 
@@ -230,7 +230,7 @@ final class PushOutbox {
                         deleted.forEach(ack::arg);
                         client.send(ack).subscribe().with(ok -> { }, failure -> { });
                     }
-                    handle(claimed, 0, true, () -> reclaim(index + 1));
+                    handle(claimed, 0, () -> reclaim(index + 1));
                 }, failure -> {
                     if (!String.valueOf(failure.getMessage()).contains("NOGROUP")) {
                         LOG.debugf("Taking over push entries of shard %d failed: %s", shard, failure.getMessage());

@@ -54,7 +54,7 @@ class PushTakeoverTest {
     private static final int SHARD = 5;
     private static final String OUTBOX = Shards.prefix(SHARD) + "push";
     /** Queues an entry and reads it as another consumer in one step, so the live instance never sees it as new. */
-    private static final String READ_BY_DEAD_INSTANCE = """
+    static final String READ_BY_DEAD_INSTANCE = """
             redis.pcall('XGROUP', 'CREATE', KEYS[1], 'push', '0', 'MKSTREAM')
             local id = redis.call('XADD', KEYS[1], '*', 'e', ARGV[1], 'u', ARGV[2], 't', ARGV[3], 'i', ARGV[4])
             redis.call('XREADGROUP', 'GROUP', 'push', 'dead-instance', 'COUNT', '100', 'STREAMS', KEYS[1], '>')
