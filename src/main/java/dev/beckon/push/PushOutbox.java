@@ -24,7 +24,8 @@ import io.vertx.mutiny.redis.client.Response;
  * {@code emit}) through the {@value #GROUP} consumer group, the way the webhook outbox is read:
  * one blocking XREADGROUP at a time on a connection of its own, so an idle outbox costs one
  * command per {@code block} and an entry is read as soon as it is written. Each entry is handed
- * to the dispatcher, one after the other (an invitation's end after its ring), and stays pending
+ * to the dispatcher (an invitation's entries one after the other, its end after its ring;
+ * different invitations at once), and stays pending
  * in the group until the dispatcher is done with all its pushes ({@link #finish}): then it is
  * acknowledged and deleted. It reads only while the dispatcher has room. Against a single Redis
  * one reader covers every shard; on a cluster there is one per shard.
@@ -129,15 +130,19 @@ final class PushOutbox {
         return held.size();
     }
 
-    /** Done with every push of an entry: acknowledged and deleted from the outbox. */
+    /**
+     * Done with every push of an entry: acknowledged and deleted from the outbox. It stays held
+     * until then, so a takeover pass running meanwhile does not hand it out again.
+     */
     void finish(Entry entry) {
-        held.remove(entry.entryId());
         String key = key(entry.shard());
         client.batch(List.of(Request.cmd(Command.XACK).arg(key).arg(GROUP).arg(entry.entryId()),
                 Request.cmd(Command.XDEL).arg(key).arg(entry.entryId())))
                 .ifNoItem().after(timeout).fail()
-                .subscribe().with(ok -> { }, failure -> LOG.debugf("Acknowledging push entry %s failed: %s", entry.entryId(),
-                        failure.getMessage()));
+                .subscribe().with(ok -> held.remove(entry.entryId()), failure -> {
+                    held.remove(entry.entryId());
+                    LOG.debugf("Acknowledging push entry %s failed: %s", entry.entryId(), failure.getMessage());
+                });
     }
 
     private void next() {
@@ -159,17 +164,49 @@ final class PushOutbox {
         for (int i = 0; i < shards.length; i++) {
             read.arg(">");
         }
-        send(read, block.plus(timeout)).subscribe().with(reply -> handle(parse(reply), 0, this::next), this::failed);
+        send(read, block.plus(timeout)).subscribe().with(reply -> handle(parse(reply), this::next), this::failed);
     }
 
-    /** One entry after the other, so an invitation's end is handled after its ring; then {@code done}. */
+    /**
+     * Hands a batch to the dispatcher, then runs {@code done}. The entries of one invitation one
+     * after the other, so its end is handled after its ring; different invitations at once, so a
+     * batch takes the time of its slowest invitation, not of all. The whole batch is held (and
+     * touched) from the moment it is read.
+     */
+    private void handle(List<Entry> entries, Runnable done) {
+        if (entries.isEmpty() || !running) {
+            done.run();
+            return;
+        }
+        Map<String, List<Entry>> byInvitation = new java.util.LinkedHashMap<>();
+        for (Entry entry : entries) {
+            if (held.putIfAbsent(entry.entryId(), entry) == null) { // one already under way here is not taken twice
+                byInvitation.computeIfAbsent(entry.invitationId(), id -> new ArrayList<>()).add(entry);
+            }
+        }
+        if (byInvitation.isEmpty()) {
+            done.run();
+            return;
+        }
+        java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger(byInvitation.size());
+        byInvitation.values().forEach(invitation -> handle(invitation, 0, () -> {
+            if (open.decrementAndGet() == 0) {
+                done.run();
+            }
+        }));
+    }
+
     private void handle(List<Entry> entries, int index, Runnable done) {
-        if (index == entries.size() || !running) {
+        if (index == entries.size()) {
             done.run();
             return;
         }
         Entry entry = entries.get(index);
-        held.put(entry.entryId(), entry);
+        if (!running) {
+            held.remove(entry.entryId()); // left pending: another instance takes it over
+            handle(entries, index + 1, done);
+            return;
+        }
         sink.take(entry).subscribe().with(ok -> handle(entries, index + 1, done), failure -> {
             LOG.debugf("Push of %s %s not taken on: %s", entry.type(), entry.invitationId(), failure.getMessage());
             finish(entry);
@@ -230,7 +267,11 @@ final class PushOutbox {
                         deleted.forEach(ack::arg);
                         client.send(ack).subscribe().with(ok -> { }, failure -> { });
                     }
-                    handle(claimed, 0, () -> reclaim(index + 1));
+                    if (!claimed.isEmpty()) {
+                        LOG.debugf("Took over %d push entries of shard %d: %s", claimed.size(), shard,
+                                claimed.stream().map(e -> e.entryId() + " " + e.type() + " " + e.invitationId()).toList());
+                    }
+                    handle(claimed, () -> reclaim(index + 1));
                 }, failure -> {
                     if (!String.valueOf(failure.getMessage()).contains("NOGROUP")) {
                         LOG.debugf("Taking over push entries of shard %d failed: %s", shard, failure.getMessage());

@@ -66,6 +66,8 @@ class PushFailureRunTest {
     private static HttpServer pushService;
     /** Arrival times of pushes (ms since the epoch), by invitee. */
     private static final Map<String, List<Long>> arrivals = new ConcurrentHashMap<>();
+    /** The invitation of each invitee, for the messages. */
+    private static final Map<String, String> invitations = new ConcurrentHashMap<>();
 
     @BeforeAll
     static void startPushService() {
@@ -151,6 +153,7 @@ class PushFailureRunTest {
         for (Calls kind : calls.values()) {
             for (String invitee : kind.completed()) {
                 assertTrue(pushedSince(kind.endedAt(), invitee, IN_FLIGHT_GRACE.toMillis()) <= 1, "pushes to " + invitee
+                        + " (invitation " + invitations.get(invitee) + ")"
                         + " after the call ended at " + kind.endedAt().get(invitee) + ": " + arrivals.get(invitee));
             }
         }
@@ -185,6 +188,7 @@ class PushFailureRunTest {
                             kind.invitees().add(bob);
                             long started = System.nanoTime();
                             String invitationId = invitationOf(conference(alice, bob), bob);
+                            invitations.put(bob, invitationId);
                             kind.createMs().add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
                             callers.schedule(() -> {
                                 try {
