@@ -179,6 +179,13 @@ public interface BeckonConfig {
         @WithDefault("256")
         int concurrency();
 
+        /**
+         * How long a push outbox entry read by an instance may stay untouched before another
+         * instance takes it over (the reading instance touches what it holds every third of it).
+         */
+        @WithDefault("15s")
+        Duration takeoverAfter();
+
         Vapid vapid();
 
         Fcm fcm();

@@ -139,10 +139,19 @@ public class DeviceStore {
                 .arg("PX").arg(Math.max(1, ttl.toMillis()))).replaceWithVoid();
     }
 
-    /** For the push dispatcher: the devices rung for an invitation, forgotten as they are read; empty when none. */
-    public Uni<List<String>> takePushed(String userId, String invitationId) {
-        return scripts.send(Request.cmd(Command.GETDEL).arg(pushedKey(userId, invitationId)))
+    /**
+     * For the push dispatcher: the devices rung for an invitation; empty when none. Read, not
+     * taken: should the instance pushing the end die, the instance that takes it over finds them
+     * still ({@link #forgetPushed} once the end is pushed).
+     */
+    public Uni<List<String>> pushed(String userId, String invitationId) {
+        return scripts.send(Request.cmd(Command.GET).arg(pushedKey(userId, invitationId)))
                 .map(reply -> reply == null || reply.toString().isEmpty() ? List.<String>of() : List.of(reply.toString().split(" ")));
+    }
+
+    /** For the push dispatcher, once an invitation's end is pushed: its record of the devices rung goes. */
+    public Uni<Void> forgetPushed(String userId, String invitationId) {
+        return scripts.send(Request.cmd(Command.DEL).arg(pushedKey(userId, invitationId))).replaceWithVoid();
     }
 
     private Uni<List<JsonNode>> live(String userId) {

@@ -42,13 +42,13 @@ import io.vertx.mutiny.redis.client.Redis;
  * each {@code invitation.received} and each end of an invitation addressed to its invitee in a
  * push outbox per shard ({@link PushOutbox}); gateway instances read it through a consumer
  * group, so each event is handled by one instance, off the functions' path and off the event
- * streams (their own Redis connections, pushes on HTTP client threads).
+ * streams (their own Redis connections, pushes on Vert.x' non-blocking HTTP client).
  * <ul>
- * <li>{@code invitation.received}: every live device of the invitee is pushed the CloudEvent,
- * and the devices rung are remembered beside the user's devices until a minute past the
+ * <li>{@code invitation.received}: if the invitation still rings when the entry is read, every
+ * live device of the invitee is pushed the CloudEvent, and the devices rung are remembered beside the user's devices until a minute past the
  * invitation's expiry ({@link DeviceStore#recordPushed}).
  * <li>{@code invitation.accepted/declined/canceled/expired}: the devices remembered for that
- * invitation (those still registered) get the event once, so they stop ringing; the record goes.
+ * invitation (those still registered) get the event once, so they stop ringing; then the record goes.
  * When the ring's first attempt to a device is still under way on this instance, the end waits
  * for its answer, so the device does not get the end before the ring.
  * <li>A device its push service calls gone is forgotten at once
@@ -57,6 +57,9 @@ import io.vertx.mutiny.redis.client.Redis;
  * exponential backoff and jitter, never before the service's {@code Retry-After}; before each
  * retry the invitation's state is read, and the retry is dropped once it no longer rings or
  * would ring no more by then. An end event is not retried: the invitation no longer rings.
+ * <li>An entry stays pending in the group until every push of it is done, retries included.
+ * An instance that dies (or stops) leaves its entries pending; another instance takes them over
+ * once they were left untouched for {@code beckon.push.takeover-after} ({@link PushOutbox}).
  * </ul>
  * At most {@code beckon.push.concurrency} pushes (attempts and waiting retries) are under way
  * per instance ({@code beckon_push_in_flight}); with no room left the readers wait. One entry may
@@ -102,6 +105,8 @@ public class PushDispatcher {
     MeterRegistry registry;
 
     private final List<PushOutbox> readers = new ArrayList<>();
+    /** The reader of each shard, which finishes that shard's entries. */
+    private final PushOutbox[] byShard = new PushOutbox[Shards.COUNT];
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Queue<Runnable> waiting = new ArrayDeque<>();
     /**
@@ -142,7 +147,12 @@ public class PushDispatcher {
             }
         };
         for (int[] shards : readerShards(topology.clustered())) {
-            readers.add(new PushOutbox(vertx, client, shards, consumer, IDLE_WAIT, config.redis().timeout(), streamTtl, sink));
+            PushOutbox reader = new PushOutbox(vertx, client, shards, consumer, IDLE_WAIT, config.redis().timeout(), streamTtl,
+                    config.push().takeoverAfter(), sink);
+            readers.add(reader);
+            for (int shard : shards) {
+                byShard[shard] = reader;
+            }
         }
         readers.forEach(PushOutbox::start);
     }
@@ -173,10 +183,45 @@ public class PushDispatcher {
         return groups;
     }
 
-    /** Parsed once per entry: what every push of it carries. */
-    private record Job(String userId, PushMessage message) {
+    /**
+     * One outbox entry being worked on: what every push of it carries, and how many of its
+     * pushes are not done. The taking holds one count until every push is started; when the
+     * count drops to nothing the entry is finished (acknowledged and deleted; for an end, the
+     * record of the devices rung goes too).
+     */
+    private final class Job {
+        final PushOutbox.Entry entry;
+        final String userId;
+        final PushMessage message;
+        private final AtomicInteger open = new AtomicInteger(1);
+
+        Job(PushOutbox.Entry entry, PushMessage message) {
+            this.entry = entry;
+            this.userId = entry.subject();
+            this.message = message;
+        }
+
+        void opened() {
+            open.incrementAndGet();
+        }
+
+        /** The last close finishes the entry, unless this instance is stopping: then another takes it over. */
+        void closed() {
+            if (open.decrementAndGet() == 0 && running) {
+                if (!RECEIVED.equals(entry.type())) {
+                    devices.forgetPushed(userId, entry.invitationId()).subscribe().with(ok -> { },
+                            failure -> LOG.debugf("Forgetting the devices rung for %s failed: %s", entry.invitationId(), failure.getMessage()));
+                }
+                byShard[entry.shard()].finish(entry);
+            }
+        }
     }
 
+    /**
+     * Takes on an entry. A ring is pushed only while the invitation still rings: the outbox may
+     * be read late (a busy instance, an entry taken over from one that died) and its end pushed
+     * meanwhile. An end is pushed to the devices recorded as rung, whoever rang them.
+     */
     private Uni<Void> take(PushOutbox.Entry entry) {
         Job job;
         try {
@@ -184,26 +229,30 @@ public class PushDispatcher {
         } catch (Exception e) {
             return Uni.createFrom().failure(e);
         }
+        Uni<Void> started;
         if (RECEIVED.equals(entry.type())) {
-            return devices.targets(job.userId()).chain(targets -> {
-                if (targets.isEmpty()) {
+            started = devices.targets(job.userId).chain(targets -> targets.isEmpty() ? Uni.createFrom().voidItem()
+                    : invitations.ringing(entry.invitationId(), System.currentTimeMillis()).chain(rings -> {
+                        if (!rings) {
+                            return Uni.createFrom().voidItem();
+                        }
+                        List<String> ids = targets.stream().map(dev.beckon.device.PushTarget::deviceId).toList();
+                        Duration keep = Duration.between(Instant.now(), job.message.expiresAt()).plus(PUSHED_MARGIN);
+                        return devices.recordPushed(job.userId, entry.invitationId(), ids, keep)
+                                .invoke(() -> targets.forEach(target -> start(job, target, true)));
+                    }));
+        } else {
+            started = devices.pushed(job.userId, entry.invitationId()).chain(ids -> {
+                if (ids.isEmpty()) {
                     return Uni.createFrom().voidItem();
                 }
-                List<String> ids = targets.stream().map(dev.beckon.device.PushTarget::deviceId).toList();
-                Duration keep = Duration.between(Instant.now(), job.message().expiresAt()).plus(PUSHED_MARGIN);
-                return devices.recordPushed(job.userId(), entry.invitationId(), ids, keep)
-                        .invoke(() -> targets.forEach(target -> start(job, target, true)));
+                Set<String> rung = new HashSet<>(ids);
+                return devices.targets(job.userId).invoke(targets -> targets.stream()
+                        .filter(target -> rung.contains(target.deviceId()))
+                        .forEach(target -> start(job, target, false))).replaceWithVoid();
             });
         }
-        return devices.takePushed(job.userId(), entry.invitationId()).chain(ids -> {
-            if (ids.isEmpty()) {
-                return Uni.createFrom().voidItem();
-            }
-            Set<String> rung = new HashSet<>(ids);
-            return devices.targets(job.userId()).invoke(targets -> targets.stream()
-                    .filter(target -> rung.contains(target.deviceId()))
-                    .forEach(target -> start(job, target, false))).replaceWithVoid();
-        });
+        return started.invoke(job::closed);
     }
 
     private Job job(PushOutbox.Entry entry) throws Exception {
@@ -211,7 +260,7 @@ public class PushDispatcher {
         JsonNode from = data.path("from");
         String callerName = from.hasNonNull("name") ? from.get("name").asText() : from.path("userId").asText(null);
         Instant expiresAt = Instant.parse(data.path("expiresAt").asText());
-        return new Job(entry.subject(), new PushMessage(entry.event(), entry.type(), entry.invitationId(), expiresAt, callerName));
+        return new Job(entry, new PushMessage(entry.event(), entry.type(), entry.invitationId(), expiresAt, callerName));
     }
 
     /** Starts pushing to one device; retries only while the invitation rings ({@code retry}). */
@@ -222,7 +271,8 @@ public class PushDispatcher {
         }
         PushTarget target = new PushTarget(platform, device.endpoint(), device.p256dh(), device.auth(), device.token(), device.voip());
         inFlight.incrementAndGet();
-        String key = job.message().invitationId() + " " + device.deviceId();
+        job.opened();
+        String key = job.message.invitationId() + " " + device.deviceId();
         if (retry) {
             CompletableFuture<Void> first = new CompletableFuture<>();
             firstAttempts.put(key, first);
@@ -243,51 +293,51 @@ public class PushDispatcher {
     private void attempt(Job job, String deviceId, PushTarget target, boolean retry, int failures, Runnable answered) {
         if (!running) {
             answered.run();
-            release();
+            release(job);
             return;
         }
-        push.send(target, job.message()).subscribe().with(outcome -> {
+        push.send(target, job.message).subscribe().with(outcome -> {
             answered.run();
             if (outcome instanceof PushOutcome.Gone) {
                 forget(job, deviceId, target.platform());
             } else if (outcome instanceof PushOutcome.Retry later && retry) {
                 retryLater(job, deviceId, target, failures + 1, later);
             } else {
-                release();
+                release(job);
             }
         }, failure -> {
             answered.run();
             LOG.debugf("push to %s failed: %s", deviceId, failure.getMessage());
-            release();
+            release(job);
         });
     }
 
     private void forget(Job job, String deviceId, Platform platform) {
-        devices.forget(job.userId(), deviceId).subscribe().with(forgotten -> {
+        devices.forget(job.userId, deviceId).subscribe().with(forgotten -> {
             if (forgotten) {
                 push.forgotten(platform, ForgetReason.gone);
             }
-            release();
+            release(job);
         }, failure -> {
             LOG.debugf("Forgetting device %s failed: %s", deviceId, failure.getMessage());
-            release();
+            release(job);
         });
     }
 
     private void retryLater(Job job, String deviceId, PushTarget target, int failures, PushOutcome.Retry outcome) {
         Duration delay = delayAfter(failures, outcome.retryAfter().orElse(Duration.ZERO));
-        if (!running || Instant.now().plus(delay).isAfter(job.message().expiresAt())) {
-            release();
+        if (!running || Instant.now().plus(delay).isAfter(job.message.expiresAt())) {
+            release(job);
             return;
         }
-        vertx.setTimer(Math.max(1, delay.toMillis()), id -> invitations.ringing(job.message().invitationId(), System.currentTimeMillis())
+        vertx.setTimer(Math.max(1, delay.toMillis()), id -> invitations.ringing(job.message.invitationId(), System.currentTimeMillis())
                 .subscribe().with(ringing -> {
                     if (ringing) {
                         attempt(job, deviceId, target, true, failures, () -> { });
                     } else {
-                        release();
+                        release(job);
                     }
-                }, failure -> release()));
+                }, failure -> release(job)));
     }
 
     /** Exponential from {@link #FIRST_BACKOFF} up to {@link #MAX_BACKOFF}, with jitter (half to all of it), never before {@code retryAfter}. */
@@ -307,8 +357,10 @@ public class PushDispatcher {
         then.run();
     }
 
-    private void release() {
+    /** One push is done: room for another, and one less for its entry. */
+    private void release(Job job) {
         inFlight.decrementAndGet();
+        job.closed();
         Runnable next;
         synchronized (waiting) {
             next = inFlight.get() < limit ? waiting.poll() : null;

@@ -2,7 +2,11 @@ package dev.beckon.push;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.jboss.logging.Logger;
 
@@ -20,13 +24,18 @@ import io.vertx.mutiny.redis.client.Response;
  * {@code emit}) through the {@value #GROUP} consumer group, the way the webhook outbox is read:
  * one blocking XREADGROUP at a time on a connection of its own, so an idle outbox costs one
  * command per {@code block} and an entry is read as soon as it is written. Each entry is handed
- * to the dispatcher, one after the other, and acknowledged and deleted once the dispatcher has
- * taken it on (its pushes then run on their own). It reads only while the dispatcher has room.
- * Against a single Redis one reader covers every shard; on a cluster there is one per shard.
+ * to the dispatcher (an invitation's entries one after the other, its end after its ring;
+ * different invitations at once), and stays pending
+ * in the group until the dispatcher is done with all its pushes ({@link #finish}): then it is
+ * acknowledged and deleted. It reads only while the dispatcher has room. Against a single Redis
+ * one reader covers every shard; on a cluster there is one per shard.
  * <p>
- * Unlike the webhook outbox, entries are not taken over from an instance that dies: an entry is
- * acknowledged within a few Redis round trips of being read, and what a push is worth ends with
- * the ring anyway (at most a few minutes).
+ * Takeover: while it holds entries, the reader touches them every third of
+ * {@code takeoverAfter} (XCLAIM … JUSTID resets their idle time), so an entry idle longer than
+ * that belongs to an instance that died or lost Redis. Every half of {@code takeoverAfter} the
+ * reader claims such entries (XAUTOCLAIM, only as many as there is room for) and hands them to
+ * the dispatcher in stream order, as it does what it reads. Unlike a webhook, a push counts no
+ * attempts across instances: what it is worth ends with the ring, which the dispatcher checks.
  */
 final class PushOutbox {
 
@@ -61,7 +70,11 @@ final class PushOutbox {
         /** Calls {@code then} once there is room (at once when there is). */
         void whenRoom(Runnable then);
 
-        /** Takes on an entry; completes once it is safe to acknowledge it. */
+        /**
+         * Takes on an entry (read now, or taken over from an instance that stopped working on
+         * it); completes once its pushes are started. The dispatcher calls {@link #finish} when
+         * they are all done.
+         */
         Uni<Void> take(Entry entry);
     }
 
@@ -72,12 +85,17 @@ final class PushOutbox {
     private final Duration block;
     private final Duration timeout;
     private final Duration streamTtl;
+    private final Duration takeoverAfter;
     private final Sink sink;
+    /** The entries handed to the dispatcher and not finished, by id; bounded by the dispatcher's room. */
+    private final Map<String, Entry> held = new ConcurrentHashMap<>();
+    private final List<Long> timers = new ArrayList<>();
     private volatile boolean running;
+    private final AtomicBoolean reclaiming = new AtomicBoolean();
     private RedisConnection connection;
 
     PushOutbox(Vertx vertx, Redis client, int[] shards, String consumer, Duration block, Duration timeout, Duration streamTtl,
-            Sink sink) {
+            Duration takeoverAfter, Sink sink) {
         this.vertx = vertx;
         this.client = client;
         this.shards = shards;
@@ -85,6 +103,7 @@ final class PushOutbox {
         this.block = block;
         this.timeout = timeout;
         this.streamTtl = streamTtl;
+        this.takeoverAfter = takeoverAfter;
         this.sink = sink;
     }
 
@@ -94,12 +113,36 @@ final class PushOutbox {
 
     void start() {
         running = true;
+        timers.add(vertx.setPeriodic(Math.max(1, takeoverAfter.toMillis() / 3), id -> touch()));
+        timers.add(vertx.setPeriodic(Math.max(1, takeoverAfter.toMillis() / 2), id -> reclaim()));
         next();
     }
 
+    /** Stops reading; what it holds stays pending, for another instance to take over. */
     void stop() {
         running = false;
+        timers.forEach(vertx::cancelTimer);
         drop();
+    }
+
+    /** The entries this reader holds: handed to the dispatcher, not finished. */
+    int held() {
+        return held.size();
+    }
+
+    /**
+     * Done with every push of an entry: acknowledged and deleted from the outbox. It stays held
+     * until then, so a takeover pass running meanwhile does not hand it out again.
+     */
+    void finish(Entry entry) {
+        String key = key(entry.shard());
+        client.batch(List.of(Request.cmd(Command.XACK).arg(key).arg(GROUP).arg(entry.entryId()),
+                Request.cmd(Command.XDEL).arg(key).arg(entry.entryId())))
+                .ifNoItem().after(timeout).fail()
+                .subscribe().with(ok -> held.remove(entry.entryId()), failure -> {
+                    held.remove(entry.entryId());
+                    LOG.debugf("Acknowledging push entry %s failed: %s", entry.entryId(), failure.getMessage());
+                });
     }
 
     private void next() {
@@ -121,24 +164,119 @@ final class PushOutbox {
         for (int i = 0; i < shards.length; i++) {
             read.arg(">");
         }
-        send(read, block.plus(timeout)).subscribe().with(reply -> handle(parse(reply), 0), this::failed);
+        send(read, block.plus(timeout)).subscribe().with(reply -> handle(parse(reply), this::next), this::failed);
     }
 
-    /** One entry after the other, so an invitation's end is handled after its ring. */
-    private void handle(List<Entry> entries, int index) {
-        if (index == entries.size() || !running) {
-            next();
+    /**
+     * Hands a batch to the dispatcher, then runs {@code done}. The entries of one invitation one
+     * after the other, so its end is handled after its ring; different invitations at once, so a
+     * batch takes the time of its slowest invitation, not of all. The whole batch is held (and
+     * touched) from the moment it is read.
+     */
+    private void handle(List<Entry> entries, Runnable done) {
+        if (entries.isEmpty() || !running) {
+            done.run();
+            return;
+        }
+        Map<String, List<Entry>> byInvitation = new java.util.LinkedHashMap<>();
+        for (Entry entry : entries) {
+            if (held.putIfAbsent(entry.entryId(), entry) == null) { // one already under way here is not taken twice
+                byInvitation.computeIfAbsent(entry.invitationId(), id -> new ArrayList<>()).add(entry);
+            }
+        }
+        if (byInvitation.isEmpty()) {
+            done.run();
+            return;
+        }
+        java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger(byInvitation.size());
+        byInvitation.values().forEach(invitation -> handle(invitation, 0, () -> {
+            if (open.decrementAndGet() == 0) {
+                done.run();
+            }
+        }));
+    }
+
+    private void handle(List<Entry> entries, int index, Runnable done) {
+        if (index == entries.size()) {
+            done.run();
             return;
         }
         Entry entry = entries.get(index);
-        sink.take(entry).onFailure().recoverWithItem(failure -> {
+        if (!running) {
+            held.remove(entry.entryId()); // left pending: another instance takes it over
+            handle(entries, index + 1, done);
+            return;
+        }
+        sink.take(entry).subscribe().with(ok -> handle(entries, index + 1, done), failure -> {
             LOG.debugf("Push of %s %s not taken on: %s", entry.type(), entry.invitationId(), failure.getMessage());
-            return null;
-        }).chain(() -> send(Request.cmd(Command.XACK).arg(key(entry.shard())).arg(GROUP).arg(entry.entryId()), timeout))
-                .chain(() -> send(Request.cmd(Command.XDEL).arg(key(entry.shard())).arg(entry.entryId()), timeout))
-                .subscribe().with(ok -> handle(entries, index + 1), failure -> {
-                    LOG.debugf("Acknowledging push entry %s failed: %s", entry.entryId(), failure.getMessage());
-                    handle(entries, index + 1);
+            finish(entry);
+            handle(entries, index + 1, done);
+        });
+    }
+
+    /** Tells other instances that the entries held here are being worked on. */
+    private void touch() {
+        if (!running || held.isEmpty()) {
+            return;
+        }
+        Map<Integer, List<String>> byShard = new HashMap<>();
+        for (Entry entry : held.values()) {
+            byShard.computeIfAbsent(entry.shard(), shard -> new ArrayList<>()).add(entry.entryId());
+        }
+        byShard.forEach((shard, ids) -> {
+            Request claim = Request.cmd(Command.XCLAIM).arg(key(shard)).arg(GROUP).arg(consumer).arg(0);
+            ids.forEach(claim::arg);
+            client.send(claim.arg("JUSTID")).ifNoItem().after(timeout).fail().subscribe().with(ok -> { },
+                    failure -> LOG.debugf("Touching push entries failed: %s", failure.getMessage()));
+        });
+    }
+
+    /** One pass over the shards, taking over what was left idle for {@code takeoverAfter}; one pass at a time. */
+    private void reclaim() {
+        if (running && reclaiming.compareAndSet(false, true)) {
+            reclaim(0);
+        }
+    }
+
+    private void reclaim(int index) {
+        int room = Math.min(MAX_BATCH, sink.room());
+        if (index == shards.length || room == 0 || !running) {
+            reclaiming.set(false);
+            return;
+        }
+        int shard = shards[index];
+        String key = key(shard);
+        client.send(Request.cmd(Command.XAUTOCLAIM).arg(key).arg(GROUP).arg(consumer).arg(takeoverAfter.toMillis()).arg("0-0")
+                .arg("COUNT").arg(room)).ifNoItem().after(timeout).fail().subscribe().with(reply -> {
+                    List<Entry> claimed = new ArrayList<>();
+                    List<String> deleted = new ArrayList<>();
+                    if (reply != null && reply.size() >= 2) {
+                        for (Response item : reply.get(1)) {
+                            Entry entry = item == null ? null : entry(shard, item);
+                            if (entry != null) {
+                                if (!held.containsKey(entry.entryId())) { // its own, left untouched: still being worked on here
+                                    claimed.add(entry);
+                                }
+                            } else if (item != null && item.size() > 0) {
+                                deleted.add(item.get(0).toString()); // deleted while pending (Redis 6.2 still lists it)
+                            }
+                        }
+                    }
+                    if (!deleted.isEmpty()) {
+                        Request ack = Request.cmd(Command.XACK).arg(key).arg(GROUP);
+                        deleted.forEach(ack::arg);
+                        client.send(ack).subscribe().with(ok -> { }, failure -> { });
+                    }
+                    if (!claimed.isEmpty()) {
+                        LOG.debugf("Took over %d push entries of shard %d: %s", claimed.size(), shard,
+                                claimed.stream().map(e -> e.entryId() + " " + e.type() + " " + e.invitationId()).toList());
+                    }
+                    handle(claimed, () -> reclaim(index + 1));
+                }, failure -> {
+                    if (!String.valueOf(failure.getMessage()).contains("NOGROUP")) {
+                        LOG.debugf("Taking over push entries of shard %d failed: %s", shard, failure.getMessage());
+                    }
+                    reclaim(index + 1);
                 });
     }
 
@@ -207,25 +345,32 @@ final class PushOutbox {
                 continue;
             }
             for (Response item : list) {
-                if (item == null || item.size() < 2 || item.get(1) == null) {
-                    continue;
-                }
-                Response fields = item.get(1);
-                String event = null, subject = null, type = null, invitationId = null;
-                for (int i = 0; i + 1 < fields.size(); i += 2) {
-                    switch (fields.get(i).toString()) {
-                        case "e" -> event = fields.get(i + 1).toString();
-                        case "u" -> subject = fields.get(i + 1).toString();
-                        case "t" -> type = fields.get(i + 1).toString();
-                        case "i" -> invitationId = fields.get(i + 1).toString();
-                        default -> { }
-                    }
-                }
-                if (event != null && subject != null && type != null && invitationId != null) {
-                    entries.add(new Entry(shard, item.get(0).toString(), event, subject, type, invitationId));
+                Entry entry = item == null ? null : entry(shard, item);
+                if (entry != null) {
+                    entries.add(entry);
                 }
             }
         }
         return entries;
+    }
+
+    /** An entry as XREADGROUP or XAUTOCLAIM gives it ([id, [field, value, …]]); null when its fields are gone or incomplete. */
+    private static Entry entry(int shard, Response item) {
+        if (item.size() < 2 || item.get(1) == null) {
+            return null;
+        }
+        Response fields = item.get(1);
+        String event = null, subject = null, type = null, invitationId = null;
+        for (int i = 0; i + 1 < fields.size(); i += 2) {
+            switch (fields.get(i).toString()) {
+                case "e" -> event = fields.get(i + 1).toString();
+                case "u" -> subject = fields.get(i + 1).toString();
+                case "t" -> type = fields.get(i + 1).toString();
+                case "i" -> invitationId = fields.get(i + 1).toString();
+                default -> { }
+            }
+        }
+        return event != null && subject != null && type != null && invitationId != null
+                ? new Entry(shard, item.get(0).toString(), event, subject, type, invitationId) : null;
     }
 }

@@ -23,6 +23,7 @@ import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.vertx.core.Vertx;
 
 /**
  * The one door to device push: which platforms this server can push to, and {@code send}, which
@@ -44,8 +45,8 @@ public class PushService {
     private final Map<Platform, Timer> latency = new EnumMap<>(Platform.class);
 
     @Inject
-    public PushService(BeckonConfig config, MeterRegistry registry) {
-        this(PushSetup.senders(config.push(), LaunchMode.current(), Clock.systemUTC()), config.push().timeout(), registry);
+    public PushService(BeckonConfig config, MeterRegistry registry, Vertx vertx) {
+        this(PushSetup.senders(config.push(), LaunchMode.current(), Clock.systemUTC(), vertx), config.push().timeout(), registry);
     }
 
     public PushService(Map<Platform, PushSender> senders, Duration timeout, MeterRegistry registry) {
@@ -85,7 +86,7 @@ public class PushService {
     /**
      * Pushes one message to one device. Lazy (nothing happens until subscribed); never fails: a
      * timeout is {@link PushOutcome.Retry}, an unconfigured platform {@link PushOutcome.Failed}.
-     * Completes on an HTTP client thread, never on an event loop's.
+     * Completes on an event loop (or on the timer that bounds the attempt): what follows must not block.
      */
     public Uni<PushOutcome> send(PushTarget target, PushMessage message) {
         return Uni.createFrom().completionStage(() -> attempt(target, message));

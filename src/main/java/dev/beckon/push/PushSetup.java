@@ -15,8 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import javax.net.ssl.SSLContext;
-
 import org.jboss.logging.Logger;
 
 import dev.beckon.config.BeckonConfig;
@@ -27,6 +25,7 @@ import dev.beckon.push.fcm.ServiceAccount;
 import dev.beckon.push.webpush.VapidKey;
 import dev.beckon.push.webpush.WebPushSender;
 import io.quarkus.runtime.LaunchMode;
+import io.vertx.core.Vertx;
 
 /**
  * Builds one sender per configured platform from {@code beckon.push.*}, or refuses to start with
@@ -43,15 +42,20 @@ public final class PushSetup {
     private PushSetup() {
     }
 
-    public static Map<Platform, PushSender> senders(BeckonConfig.Push config, LaunchMode mode, Clock clock) {
+    /**
+     * The senders, each with its own HTTP client on {@code vertx}: at most
+     * {@code beckon.push.concurrency} connections per host, since no more pushes are under way.
+     */
+    public static Map<Platform, PushSender> senders(BeckonConfig.Push config, LaunchMode mode, Clock clock, Vertx vertx) {
         List<String> problems = new ArrayList<>();
         Map<Platform, PushSender> senders = new EnumMap<>(Platform.class);
         Duration timeout = config.timeout();
+        int connections = Math.max(1, config.concurrency());
         webPush(config.vapid(), mode, problems).ifPresent(vapid -> senders.put(Platform.webpush,
-                new WebPushSender(vapid, PushHttp.client(timeout, Optional.empty()), timeout, clock)));
-        fcm(config.fcm(), problems).ifPresent(account -> senders.put(Platform.fcm,
-                new FcmSender(account, URI.create(config.fcm().url()), PushHttp.client(timeout, Optional.empty()), timeout, clock)));
-        apns(config.apns(), timeout, clock, problems).ifPresent(sender -> senders.put(Platform.apns, sender));
+                new WebPushSender(vapid, PushHttp.open(vertx, timeout, connections, Optional.empty(), false), clock)));
+        fcm(config.fcm(), problems).ifPresent(account -> senders.put(Platform.fcm, new FcmSender(account,
+                URI.create(config.fcm().url()), PushHttp.open(vertx, timeout, connections, Optional.empty(), false), clock)));
+        apns(config.apns(), problems).ifPresent(apns -> senders.put(Platform.apns, apns.sender(vertx, timeout, connections, clock)));
         if (!problems.isEmpty()) {
             throw new IllegalStateException("Beckon cannot start:\n  - " + String.join("\n  - ", problems));
         }
@@ -111,7 +115,14 @@ public final class PushSetup {
         }
     }
 
-    private static Optional<ApnsSender> apns(BeckonConfig.Push.Apns config, Duration timeout, Clock clock, List<String> problems) {
+    /** What APNs needs, read and checked; its sender speaks HTTP/2 only, over TLS, as APNs does. */
+    private record Apns(ECPrivateKey key, String keyId, String teamId, String topic, URI url, Optional<String> trust) {
+        ApnsSender sender(Vertx vertx, Duration timeout, int connections, Clock clock) {
+            return new ApnsSender(key, keyId, teamId, topic, url, PushHttp.open(vertx, timeout, connections, trust, true), clock);
+        }
+    }
+
+    private static Optional<Apns> apns(BeckonConfig.Push.Apns config, List<String> problems) {
         Optional<String> location = present(config.keyLocation());
         Optional<String> keyId = present(config.keyId());
         Optional<String> teamId = present(config.teamId());
@@ -136,11 +147,11 @@ public final class PushSetup {
                         + "' cannot be used as an APNs auth key: " + e.getMessage() + ". Give the .p8 file Apple issued.");
             }
         }
-        Optional<SSLContext> trust = Optional.empty();
+        Optional<String> trust = Optional.empty();
         Optional<String> trustLocation = present(config.trustCertificateLocation());
         if (trustLocation.isPresent()) {
             try {
-                trust = Optional.of(PushHttp.trusting(read(trustLocation.get())));
+                trust = Optional.of(PushHttp.certificates(read(trustLocation.get())));
             } catch (IOException | GeneralSecurityException | RuntimeException e) {
                 problems.add("BECKON_PUSH_APNS_TRUST_CERTIFICATE_LOCATION (beckon.push.apns.trust-certificate-location) = '"
                         + trustLocation.get() + "' cannot be read as PEM certificates: " + e.getMessage() + ".");
@@ -149,8 +160,7 @@ public final class PushSetup {
         if (problems.size() > before) {
             return Optional.empty();
         }
-        return Optional.of(new ApnsSender(key, keyId.get(), teamId.get(), topic.get(), URI.create(config.url()),
-                PushHttp.client(timeout, trust), timeout, clock));
+        return Optional.of(new Apns(key, keyId.get(), teamId.get(), topic.get(), URI.create(config.url()), trust));
     }
 
     private static void missing(Optional<String> value, String setting, String what, List<String> problems) {

@@ -1,5 +1,6 @@
 // Beckon console: a reference client that uses only the public API, through @beckon/client.
 import { BeckonClient, BeckonError, EVENT_TYPES } from '../client/index.js';
+import { Notifications } from './notifications.js';
 
 const TERMINAL = new Set(['ACCEPTED', 'DECLINED', 'CANCELED', 'EXPIRED']);
 const OUTGOING_LABELS = {
@@ -16,6 +17,7 @@ const state = {
   contacts: new Map(),   // userId → presence
   conferenceId: null,
   timers: [],
+  notifications: null,
 };
 
 const $ = (selector, root = document) => root.querySelector(selector);
@@ -115,12 +117,17 @@ async function signIn(event) {
   document.title = `Beckon console: ${claims.sub}`;
   openEvents();
   refreshHistory();
+  state.notifications = new Notifications($('#notifications'), call,
+    error => reportError('notifications', new BeckonError({ status: 0, code: 'push_unavailable', message: error.message })),
+    { baseUrl: location.origin, userId: claims.sub, token });
+  state.notifications.resume().catch(() => {});
   state.timers.push(setInterval(refreshPresence, 5000), setInterval(renderCountdowns, 250));
 }
 
-function signOut() {
+async function signOut() {
   state.client?.close();
   state.timers.forEach(clearInterval);
+  await Notifications.signedOut().catch(() => {});
   location.reload();
 }
 

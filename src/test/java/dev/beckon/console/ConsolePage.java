@@ -3,8 +3,10 @@ package dev.beckon.console;
 import java.net.URL;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -131,6 +133,41 @@ final class ConsolePage {
     /** Waits for an error with this code in the error list; returns its text. */
     String awaitError(String code) {
         return wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#errors li[data-error='" + code + "']"))).getText();
+    }
+
+    /** Clicks "Enable notifications" and waits until enabling settled; returns where it stands. */
+    String enableNotifications() {
+        WebElement control = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("notifications")));
+        control.click();
+        // a browser without a push service gives up on subscribing after 10 s
+        new WebDriverWait(browser, Duration.ofSeconds(30))
+                .until(driver -> !List.of("off", "working").contains(control.getAttribute("data-status")));
+        return control.getAttribute("data-status");
+    }
+
+    /** The console's service worker, once active: its scope. */
+    String awaitServiceWorker() {
+        return (String) ((JavascriptExecutor) browser).executeAsyncScript(
+                "const done = arguments[arguments.length - 1];"
+                        + "navigator.serviceWorker.ready.then(r => done(r.active ? r.scope : null), e => done(null));");
+    }
+
+    /** The notifications the service worker shows with this tag: title, body and action names of each. */
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> notifications(String tag) {
+        return (List<Map<String, Object>>) ((JavascriptExecutor) browser).executeAsyncScript(
+                "const done = arguments[arguments.length - 1];"
+                        + "navigator.serviceWorker.ready.then(r => r.getNotifications({ tag: arguments[0] }))"
+                        + ".then(list => done(list.map(n => ({ title: n.title, body: n.body, tag: n.tag,"
+                        + " actions: n.actions.map(a => a.action) }))), e => done([String(e)]));", tag);
+    }
+
+    /** Answers a ringing notification as its Accept or Decline button does, by message to the service worker. */
+    void answerNotification(String invitationId, String action) {
+        ((JavascriptExecutor) browser).executeScript(
+                "navigator.serviceWorker.controller ? navigator.serviceWorker.controller.postMessage(arguments[0])"
+                        + " : navigator.serviceWorker.ready.then(r => r.active.postMessage(arguments[0]));",
+                Map.of("type", "answer", "invitationId", invitationId, "action", action));
     }
 
     private void type(By field, String text) {

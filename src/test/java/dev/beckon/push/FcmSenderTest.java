@@ -52,7 +52,7 @@ class FcmSenderTest {
     void start() throws Exception {
         google = new FcmStandIn(directory);
         ServiceAccount account = ServiceAccount.parse(Files.readString(google.serviceAccountFile()));
-        sender = new FcmSender(account, google.baseUrl(), PushHttp.client(TIMEOUT, Optional.empty()), TIMEOUT, Clock.fixed(now, java.time.ZoneOffset.UTC));
+        sender = new FcmSender(account, google.baseUrl(), PushSettings.http(TIMEOUT), Clock.fixed(now, java.time.ZoneOffset.UTC));
     }
 
     @AfterEach
@@ -152,7 +152,7 @@ class FcmSenderTest {
         ObjectNode account = (ObjectNode) JSON.readTree(Files.readString(google.serviceAccountFile()));
         account.put("private_key", dev.beckon.auth.Pem.writePrivateKey(generator.generateKeyPair().getPrivate()));
         FcmSender stranger = new FcmSender(ServiceAccount.parse(account.toString()), google.baseUrl(),
-                PushHttp.client(TIMEOUT, Optional.empty()), TIMEOUT, Clock.systemUTC());
+                PushSettings.http(TIMEOUT), Clock.systemUTC());
 
         PushOutcome outcome = stranger.send(PushTarget.fcm("device-1"), Events.ringing("inv-1", "Alice", now.plusSeconds(30)))
                 .get(30, TimeUnit.SECONDS);
@@ -169,8 +169,7 @@ class FcmSenderTest {
             closedPort = socket.getLocalPort();
         }
         ServiceAccount account = ServiceAccount.parse(Files.readString(google.serviceAccountFile()));
-        FcmSender nowhere = new FcmSender(account, URI.create("http://127.0.0.1:" + closedPort), PushHttp.client(TIMEOUT, Optional.empty()),
-                TIMEOUT, Clock.systemUTC());
+        FcmSender nowhere = new FcmSender(account, URI.create("http://127.0.0.1:" + closedPort), PushSettings.http(TIMEOUT), Clock.systemUTC());
 
         PushOutcome outcome = nowhere.send(PushTarget.fcm("device-1"), Events.ringing("inv-1", "Alice", now.plusSeconds(30)))
                 .get(30, TimeUnit.SECONDS);

@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -51,8 +50,7 @@ class WebPushSenderTest {
     static void start() throws Exception {
         pushService = WebPushTestingService.start();
         vapid = new VapidKey((ECPrivateKey) EcKeys.generate().getPrivate(), "mailto:ops@example.com");
-        sender = new WebPushSender(vapid, PushHttp.client(Duration.ofSeconds(20), Optional.empty()), Duration.ofSeconds(20),
-                Clock.systemUTC());
+        sender = new WebPushSender(vapid, PushSettings.http(Duration.ofSeconds(20)), Clock.systemUTC());
     }
 
     @AfterAll

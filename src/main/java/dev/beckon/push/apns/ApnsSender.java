@@ -1,13 +1,11 @@
 package dev.beckon.push.apns;
 
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.interfaces.ECPrivateKey;
 import java.time.Clock;
-import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
@@ -24,6 +22,7 @@ import dev.beckon.push.PushMessage;
 import dev.beckon.push.PushOutcome;
 import dev.beckon.push.PushSender;
 import dev.beckon.push.PushTarget;
+import io.vertx.core.buffer.Buffer;
 
 /**
  * APNs over HTTP/2 with token-based authentication. VoIP devices get a {@code voip} push on the
@@ -43,17 +42,15 @@ public final class ApnsSender implements PushSender {
     private final ApnsProviderToken providerToken;
     private final String topic;
     private final String base;
-    private final HttpClient http;
-    private final Duration timeout;
+    private final PushHttp http;
     private final Clock clock;
 
-    public ApnsSender(ECPrivateKey key, String keyId, String teamId, String topic, URI apiBase, HttpClient http,
-            Duration timeout, Clock clock) {
+    /** {@code http} must speak HTTP/2 only, as APNs does. */
+    public ApnsSender(ECPrivateKey key, String keyId, String teamId, String topic, URI apiBase, PushHttp http, Clock clock) {
         this.providerToken = new ApnsProviderToken(key, keyId, teamId, clock);
         this.topic = topic;
         this.base = apiBase.toString().replaceAll("/+$", "");
         this.http = http;
-        this.timeout = timeout;
         this.clock = clock;
     }
 
@@ -74,19 +71,17 @@ public final class ApnsSender implements PushSender {
             return CompletableFuture.completedFuture(PushOutcome.failed("the event is not JSON: " + e.getMessage()));
         }
         String token = providerToken.current();
-        HttpRequest.Builder request = PushHttp.request(URI.create(base + "/3/device/" + target.token()), timeout)
-                .version(HttpClient.Version.HTTP_2)
-                .header("authorization", "bearer " + token)
-                .header("apns-push-type", target.voip() ? "voip" : "alert")
-                .header("apns-topic", target.voip() ? topic + ".voip" : topic)
-                .header("apns-expiration", Long.toString(expiration(message)))
-                .header("apns-priority", "10")
-                .header("content-type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(payload));
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("authorization", "bearer " + token);
+        headers.put("apns-push-type", target.voip() ? "voip" : "alert");
+        headers.put("apns-topic", target.voip() ? topic + ".voip" : topic);
+        headers.put("apns-expiration", Long.toString(expiration(message)));
+        headers.put("apns-priority", "10");
+        headers.put("content-type", "application/json");
         if (message.invitationId().getBytes(StandardCharsets.UTF_8).length <= MAX_COLLAPSE_ID_BYTES) {
-            request.header("apns-collapse-id", message.invitationId());
+            headers.put("apns-collapse-id", message.invitationId());
         }
-        return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString())
+        return http.post(URI.create(base + "/3/device/" + target.token()), headers, Buffer.buffer(payload))
                 .thenApply(response -> outcome(response, token))
                 .exceptionally(PushHttp::transportFailure);
     }
@@ -116,8 +111,8 @@ public final class ApnsSender implements PushSender {
         };
     }
 
-    private PushOutcome outcome(HttpResponse<String> response, String token) {
-        int status = response.statusCode();
+    private PushOutcome outcome(PushHttp.Answer response, String token) {
+        int status = response.status();
         if (status == 200) {
             return PushOutcome.delivered();
         }

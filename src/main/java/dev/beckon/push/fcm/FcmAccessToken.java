@@ -1,13 +1,11 @@
 package dev.beckon.push.fcm;
 
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,6 +14,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.beckon.push.PushHttp;
 import dev.beckon.push.crypto.Jws;
+import io.vertx.core.buffer.Buffer;
 
 /**
  * The OAuth2 access token FCM calls carry (RFC 7523 JWT bearer grant): an RS256 assertion
@@ -41,18 +40,16 @@ final class FcmAccessToken {
     }
 
     private final ServiceAccount account;
-    private final HttpClient http;
-    private final Duration timeout;
+    private final PushHttp http;
     private final Clock clock;
 
     private String token;
     private Instant refreshAt = Instant.MIN;
     private CompletableFuture<String> inFlight;
 
-    FcmAccessToken(ServiceAccount account, HttpClient http, Duration timeout, Clock clock) {
+    FcmAccessToken(ServiceAccount account, PushHttp http, Clock clock) {
         this.account = account;
         this.http = http;
-        this.timeout = timeout;
         this.clock = clock;
     }
 
@@ -95,14 +92,12 @@ final class FcmAccessToken {
         String assertion = Jws.rs256("{\"alg\":\"RS256\",\"typ\":\"JWT\"}", claims.toString(), account.privateKey());
         String form = "grant_type=" + URLEncoder.encode("urn:ietf:params:oauth:grant-type:jwt-bearer", StandardCharsets.UTF_8)
                 + "&assertion=" + assertion;
-        HttpRequest request = PushHttp.request(account.tokenUri(), timeout)
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form)).build();
-        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenApply(response -> accept(response, now));
+        return http.post(account.tokenUri(), Map.of("Content-Type", "application/x-www-form-urlencoded"), Buffer.buffer(form))
+                .thenApply(response -> accept(response, now));
     }
 
-    private String accept(HttpResponse<String> response, Instant requestedAt) {
-        int status = response.statusCode();
+    private String accept(PushHttp.Answer response, Instant requestedAt) {
+        int status = response.status();
         if (status != 200) {
             throw new Unavailable("the token endpoint " + account.tokenUri() + " answered " + status + " "
                     + PushHttp.snippet(response.body()), status == 429 || status >= 500);

@@ -1,11 +1,8 @@
 package dev.beckon.push.fcm;
 
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Clock;
-import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -22,6 +19,7 @@ import dev.beckon.push.PushMessage;
 import dev.beckon.push.PushOutcome;
 import dev.beckon.push.PushSender;
 import dev.beckon.push.PushTarget;
+import io.vertx.core.buffer.Buffer;
 
 /**
  * FCM HTTP v1: a data-only, high-priority message carrying the CloudEvent as {@code data.event},
@@ -36,16 +34,14 @@ public final class FcmSender implements PushSender {
     private final AtomicLong lastWarning = new AtomicLong();
     private final FcmAccessToken accessToken;
     private final URI sendUri;
-    private final HttpClient http;
-    private final Duration timeout;
+    private final PushHttp http;
     private final Clock clock;
 
-    public FcmSender(ServiceAccount account, URI apiBase, HttpClient http, Duration timeout, Clock clock) {
-        this.accessToken = new FcmAccessToken(account, http, timeout, clock);
+    public FcmSender(ServiceAccount account, URI apiBase, PushHttp http, Clock clock) {
+        this.accessToken = new FcmAccessToken(account, http, clock);
         String base = apiBase.toString().replaceAll("/+$", "");
         this.sendUri = URI.create(base + "/v1/projects/" + account.projectId() + "/messages:send");
         this.http = http;
-        this.timeout = timeout;
         this.clock = clock;
     }
 
@@ -66,11 +62,8 @@ public final class FcmSender implements PushSender {
     }
 
     private CompletableFuture<PushOutcome> post(String token, String body) {
-        HttpRequest request = PushHttp.request(sendUri, timeout)
-                .header("Authorization", "Bearer " + token)
-                .header("Content-Type", "application/json; charset=UTF-8")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+        Map<String, String> headers = Map.of("Authorization", "Bearer " + token, "Content-Type", "application/json; charset=UTF-8");
+        return http.post(sendUri, headers, Buffer.buffer(body))
                 .thenApply(response -> outcome(response, token))
                 .exceptionally(PushHttp::transportFailure);
     }
@@ -85,8 +78,8 @@ public final class FcmSender implements PushSender {
         return root;
     }
 
-    private PushOutcome outcome(HttpResponse<String> response, String token) {
-        int status = response.statusCode();
+    private PushOutcome outcome(PushHttp.Answer response, String token) {
+        int status = response.status();
         if (status == 200) {
             return PushOutcome.delivered();
         }

@@ -1,15 +1,13 @@
 package dev.beckon.push.webpush;
 
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import dev.beckon.push.Platform;
@@ -19,6 +17,7 @@ import dev.beckon.push.PushOutcome;
 import dev.beckon.push.PushSender;
 import dev.beckon.push.PushTarget;
 import dev.beckon.push.crypto.Jws;
+import io.vertx.core.buffer.Buffer;
 
 /**
  * Web Push (RFC 8030): the CloudEvent, encrypted for the subscription (RFC 8291), POSTed to its
@@ -29,14 +28,12 @@ import dev.beckon.push.crypto.Jws;
 public final class WebPushSender implements PushSender {
 
     private final VapidKey vapid;
-    private final HttpClient http;
-    private final Duration timeout;
+    private final PushHttp http;
     private final Clock clock;
 
-    public WebPushSender(VapidKey vapid, HttpClient http, Duration timeout, Clock clock) {
+    public WebPushSender(VapidKey vapid, PushHttp http, Clock clock) {
         this.vapid = vapid;
         this.http = http;
-        this.timeout = timeout;
         this.clock = clock;
     }
 
@@ -67,21 +64,20 @@ public final class WebPushSender implements PushSender {
             return CompletableFuture.completedFuture(PushOutcome.failed("cannot encrypt for this subscription: " + e.getMessage()));
         }
         Instant now = clock.instant();
-        HttpRequest request = PushHttp.request(endpoint, timeout)
-                .header("Content-Type", "application/octet-stream")
-                .header("Content-Encoding", "aes128gcm")
-                .header("TTL", Long.toString(message.ttlSeconds(now)))
-                .header("Urgency", "high")
-                .header("Topic", topic(message.invitationId()))
-                .header("Authorization", vapid.authorization(endpoint, now))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", "application/octet-stream");
+        headers.put("Content-Encoding", "aes128gcm");
+        headers.put("TTL", Long.toString(message.ttlSeconds(now)));
+        headers.put("Urgency", "high");
+        headers.put("Topic", topic(message.invitationId()));
+        headers.put("Authorization", vapid.authorization(endpoint, now));
+        return http.post(endpoint, headers, Buffer.buffer(body))
                 .thenApply(this::outcome)
                 .exceptionally(PushHttp::transportFailure);
     }
 
-    private PushOutcome outcome(HttpResponse<String> response) {
-        int status = response.statusCode();
+    private PushOutcome outcome(PushHttp.Answer response) {
+        int status = response.status();
         if (status >= 200 && status < 300) {
             return PushOutcome.delivered();
         }
