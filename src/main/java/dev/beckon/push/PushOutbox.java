@@ -60,6 +60,10 @@ final class PushOutbox {
 
     /** One event to push, as emit wrote it: the CloudEvent, its addressee, type and invitation id. */
     record Entry(int shard, String entryId, String event, String subject, String type, String invitationId) {
+        /** Unique across the shards' streams: each stream numbers its entries by its own clock, so two share ids. */
+        String heldKey() {
+            return shard + "/" + entryId;
+        }
     }
 
     /** What the dispatcher offers the reader. */
@@ -87,7 +91,7 @@ final class PushOutbox {
     private final Duration streamTtl;
     private final Duration takeoverAfter;
     private final Sink sink;
-    /** The entries handed to the dispatcher and not finished, by id; bounded by the dispatcher's room. */
+    /** The entries handed to the dispatcher and not finished, by shard and id; bounded by the dispatcher's room. */
     private final Map<String, Entry> held = new ConcurrentHashMap<>();
     private final List<Long> timers = new ArrayList<>();
     private volatile boolean running;
@@ -139,8 +143,8 @@ final class PushOutbox {
         client.batch(List.of(Request.cmd(Command.XACK).arg(key).arg(GROUP).arg(entry.entryId()),
                 Request.cmd(Command.XDEL).arg(key).arg(entry.entryId())))
                 .ifNoItem().after(timeout).fail()
-                .subscribe().with(ok -> held.remove(entry.entryId()), failure -> {
-                    held.remove(entry.entryId());
+                .subscribe().with(ok -> held.remove(entry.heldKey()), failure -> {
+                    held.remove(entry.heldKey());
                     LOG.debugf("Acknowledging push entry %s failed: %s", entry.entryId(), failure.getMessage());
                 });
     }
@@ -180,7 +184,7 @@ final class PushOutbox {
         }
         Map<String, List<Entry>> byInvitation = new java.util.LinkedHashMap<>();
         for (Entry entry : entries) {
-            if (held.putIfAbsent(entry.entryId(), entry) == null) { // one already under way here is not taken twice
+            if (held.putIfAbsent(entry.heldKey(), entry) == null) { // one already under way here is not taken twice
                 byInvitation.computeIfAbsent(entry.invitationId(), id -> new ArrayList<>()).add(entry);
             }
         }
@@ -203,7 +207,7 @@ final class PushOutbox {
         }
         Entry entry = entries.get(index);
         if (!running) {
-            held.remove(entry.entryId()); // left pending: another instance takes it over
+            held.remove(entry.heldKey()); // left pending: another instance takes it over
             handle(entries, index + 1, done);
             return;
         }
@@ -254,7 +258,7 @@ final class PushOutbox {
                         for (Response item : reply.get(1)) {
                             Entry entry = item == null ? null : entry(shard, item);
                             if (entry != null) {
-                                if (!held.containsKey(entry.entryId())) { // its own, left untouched: still being worked on here
+                                if (!held.containsKey(entry.heldKey())) { // its own, left untouched: still being worked on here
                                     claimed.add(entry);
                                 }
                             } else if (item != null && item.size() > 0) {

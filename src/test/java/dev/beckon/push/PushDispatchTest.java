@@ -95,6 +95,44 @@ class PushDispatchTest {
     }
 
     @Test
+    void ringsQueuedInTwoShardsUnderTheSameEntryIdBothRing() throws Exception {
+        // each shard's outbox numbers its entries by the clock, so calls queued in the same millisecond
+        // in two shards share an entry id: both are rung, neither waits for a takeover
+        String alice = unique("alice"), bob = unique("bob"), carol = unique("carol");
+        String bobsInvitation = invitationOf(conference(alice, bob), bob); // no devices yet: nothing rings
+        String carolsInvitation;
+        do {
+            carolsInvitation = invitationOf(conference(alice, carol), carol);
+        } while (shardOf(carolsInvitation) == shardOf(bobsInvitation));
+        Subscription bobsBrowser = subscribe(bob), carolsBrowser = subscribe(carol);
+
+        String sameId = (System.currentTimeMillis() + 60_000) + "-7";
+        queueRing(bob, bobsInvitation, sameId);
+        queueRing(carol, carolsInvitation, sameId);
+
+        // well inside beckon.push.takeover-after (15 s), which would rescue an entry read and dropped
+        await().atMost(Duration.ofSeconds(10)).until(() -> webPush.messages(bobsBrowser).size() == 1
+                && webPush.messages(carolsBrowser).size() == 1);
+        assertEquals(bobsInvitation, JSON.readTree(webPush.messages(bobsBrowser).get(0)).at("/data/invitationId").asText());
+        assertEquals(carolsInvitation, JSON.readTree(webPush.messages(carolsBrowser).get(0)).at("/data/invitationId").asText());
+    }
+
+    private static int shardOf(String invitationId) {
+        return dev.beckon.store.Shards.ofConference(dev.beckon.store.Shards.conferenceOfInvitation(invitationId));
+    }
+
+    /** Queues the invitation's ring in its shard's push outbox again, as emit writes it, under the given entry id. */
+    private static void queueRing(String userId, String invitationId, String entryId) {
+        JsonNode received = dev.beckon.support.RedisInspector.events(userId).stream()
+                .filter(e -> "invitation.received".equals(e.path("type").asText())
+                        && invitationId.equals(e.at("/data/invitationId").asText()))
+                .findFirst().orElseThrow();
+        String outbox = dev.beckon.store.Shards.prefix(shardOf(invitationId)) + "push";
+        dev.beckon.support.RedisInspector.redis().call("XADD", outbox, entryId, "e", received.toString(), "u", userId,
+                "t", "invitation.received", "i", invitationId);
+    }
+
+    @Test
     void twoBrowsersBothRingAndBothLearnTheCallWasAccepted() throws Exception {
         String alice = unique("alice"), bob = unique("bob");
         Subscription laptop = subscribe(bob), phone = subscribe(bob);

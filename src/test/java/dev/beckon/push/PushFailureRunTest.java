@@ -138,10 +138,16 @@ class PushFailureRunTest {
 
         // the calls rang their invitees' browsers (a ring read from the outbox after its call ended does not ring), and
         // every browser that rang got its call's end (a hanging ring's end waits for the ring's attempt to time out)
-        for (Calls kind : calls.values()) {
+        for (Map.Entry<Mode, Calls> each : calls.entrySet()) {
+            Calls kind = each.getValue();
             List<String> rung = kind.completed().stream().filter(arrivals::containsKey).toList();
             assertTrue(rung.size() >= kind.completed().size() / 2, rung.size() + " of " + kind.completed().size() + " calls rang");
-            await().atMost(Duration.ofSeconds(20)).until(() -> rung.stream().allMatch(who -> pushedSince(kind.endingAt(), who, 0) >= 1));
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertEquals(List.of(),
+                    rung.stream().filter(who -> pushedSince(kind.endingAt(), who, 0) < 1)
+                            .map(who -> who + " (invitation " + invitations.get(who) + ", canceled at " + kind.endingAt().get(who)
+                                    + ", pushes at " + arrivals.get(who) + ")")
+                            .toList(),
+                    "browsers rung whose call's end never reached them, push service " + each.getKey()));
         }
         List<String> rungWithErrors = errors.completed().stream().filter(arrivals::containsKey).toList();
         long errorPushes = rungWithErrors.stream().mapToLong(who -> arrivals.get(who).size()).sum();
