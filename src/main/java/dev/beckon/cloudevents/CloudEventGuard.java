@@ -3,7 +3,6 @@ package dev.beckon.cloudevents;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.interceptor.Interceptor;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -12,7 +11,6 @@ import dev.beckon.api.ErrorResponder;
 import dev.beckon.auth.Authenticator;
 import dev.beckon.auth.Caller;
 import dev.beckon.config.BeckonConfig;
-import dev.beckon.function.FunctionCatalog;
 import dev.beckon.function.FunctionGuard;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
@@ -50,16 +48,6 @@ public class CloudEventGuard {
         router.route("/").order(Integer.MIN_VALUE).failureHandler(this::failed);
         // after the body handler and its size limit, before Funqy's own route
         router.route("/").order(-1).handler(this::guard);
-    }
-
-    /**
-     * Observed after {@link FunctionGuard} installs its routes, so these run after it (same order,
-     * added later): the caller is authenticated before the body is looked at.
-     */
-    void installPlainHttp(@Observes @Priority(Interceptor.Priority.APPLICATION + 1000) Router router) {
-        for (String function : FunctionCatalog.NAMES) {
-            router.route("/" + function).order(-1).handler(CloudEventGuard::plainHttp);
-        }
     }
 
     private void guard(RoutingContext ctx) {
@@ -108,20 +96,5 @@ public class CloudEventGuard {
             return;
         }
         errors.write(ctx, mode.get(), ctx.get(FUNCTION), ErrorResponder.toApiException(ctx.failure(), ctx.statusCode()));
-    }
-
-    /**
-     * Keeps {@code POST /<name>} what it was before the CloudEvents binding, whichever of Funqy's two
-     * HTTP bindings (both route {@code /<name>}) answers it: a stray {@code ce-id} header does not
-     * make it a CloudEvent whose {@code ce-type} picks another function, and an empty body is the
-     * contract's 400 (the CloudEvents binding would fail on it with a 500).
-     */
-    private static void plainHttp(RoutingContext ctx) {
-        ctx.request().headers().remove("ce-id");
-        if (ctx.body() == null || ctx.body().buffer() == null || ctx.body().buffer().length() == 0) {
-            ctx.fail(ApiException.invalid("The request body is empty: send one JSON object with Content-Type: application/json."));
-            return;
-        }
-        ctx.next();
     }
 }

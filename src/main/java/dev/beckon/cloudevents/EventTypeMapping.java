@@ -1,12 +1,10 @@
 package dev.beckon.cloudevents;
 
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 
-import org.eclipse.microprofile.config.spi.ConfigSource;
-
 import dev.beckon.function.FunctionCatalog;
+import io.smallrye.config.common.MapBackedConfigSource;
 
 /**
  * Tells Funqy's CloudEvents binding the types of {@link EventTypes} for every function of
@@ -14,10 +12,13 @@ import dev.beckon.function.FunctionCatalog;
  * {@code .response-type}, {@code .response-source}), so the list of functions stays in one place.
  * Its ordinal is below application.properties and the environment, which can still override it.
  */
-public class EventTypeMapping implements ConfigSource {
+public class EventTypeMapping extends MapBackedConfigSource {
 
     private static final String PREFIX = "quarkus.funqy.knative-events.mapping.";
-    private static final Map<String, String> PROPERTIES = properties();
+
+    public EventTypeMapping() {
+        super("beckon-cloudevent-types", properties(), 150);
+    }
 
     private static Map<String, String> properties() {
         Map<String, String> properties = new TreeMap<>();
@@ -26,31 +27,6 @@ public class EventTypeMapping implements ConfigSource {
             properties.put(PREFIX + function + ".response-type", EventTypes.output(function));
             properties.put(PREFIX + function + ".response-source", EventTypes.source(function));
         }
-        return Map.copyOf(properties);
-    }
-
-    @Override
-    public Map<String, String> getProperties() {
-        return PROPERTIES;
-    }
-
-    @Override
-    public Set<String> getPropertyNames() {
-        return PROPERTIES.keySet();
-    }
-
-    @Override
-    public String getValue(String propertyName) {
-        return PROPERTIES.get(propertyName);
-    }
-
-    @Override
-    public String getName() {
-        return "beckon-cloudevent-types";
-    }
-
-    @Override
-    public int getOrdinal() {
-        return 150;
+        return properties;
     }
 }

@@ -55,17 +55,15 @@ public class EventLoopDispatch {
 
     private void dispatch(RoutingContext ctx, FunctionInvoker invoker) {
         Object input = null;
-        if (invoker.hasInput()) {
+        if (invoker.hasInput()) { // the guard has refused an empty body
             Buffer body = ctx.body().buffer();
-            if (body != null && body.length() > 0) {
-                ObjectReader reader = (ObjectReader) invoker.getBindingContext().get(ObjectReader.class.getName());
-                try {
-                    input = reader.readValue((java.io.InputStream) new ByteBufInputStream(body.getByteBuf()));
-                } catch (Exception e) {
-                    // as Funqy does: a 400 without an exception, which the error responder words
-                    ctx.fail(400);
-                    return;
-                }
+            ObjectReader reader = (ObjectReader) invoker.getBindingContext().get(ObjectReader.class.getName());
+            try {
+                input = reader.readValue((java.io.InputStream) new ByteBufInputStream(body.getByteBuf()));
+            } catch (Exception e) {
+                // as Funqy does: a 400 without an exception, which the error responder words
+                ctx.fail(400);
+                return;
             }
         }
         ManagedContext requestContext = Arc.container().requestContext();

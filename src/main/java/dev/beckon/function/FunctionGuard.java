@@ -14,8 +14,8 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * Runs in front of every Funqy function: only POST with a JSON body, and only with a valid
- * token. The verified caller travels to the function in the routing context. Doing this
+ * Runs in front of every Funqy function: only a POST of a non-empty JSON body, and only with a
+ * valid token. The verified caller travels to the function in the routing context. Doing this
  * before Funqy means an unauthenticated request is refused before its body is even parsed.
  */
 @ApplicationScoped
@@ -58,6 +58,10 @@ public class FunctionGuard {
             ctx.put(CALLER, authenticator.fromAuthorizationHeader(ctx.request().getHeader(HttpHeaders.AUTHORIZATION)));
         } catch (ApiException e) {
             ctx.fail(e);
+            return;
+        }
+        if (ctx.body() == null || ctx.body().buffer() == null || ctx.body().buffer().length() == 0) {
+            ctx.fail(ApiException.invalid("The request body is empty: send one JSON object with Content-Type: application/json."));
             return;
         }
         ctx.next();

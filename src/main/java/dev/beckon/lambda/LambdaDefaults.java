@@ -1,9 +1,8 @@
 package dev.beckon.lambda;
 
 import java.util.Map;
-import java.util.Set;
 
-import org.eclipse.microprofile.config.spi.ConfigSource;
+import io.smallrye.config.common.MapBackedConfigSource;
 
 /**
  * The defaults of the Lambda build ({@code ./mvnw package -Plambda}, recognised by Quarkus' Lambda
@@ -13,13 +12,15 @@ import org.eclipse.microprofile.config.spi.ConfigSource;
  * free port. A default only: {@code BECKON_ROLE} and application.properties still decide. In any
  * other build this source is empty.
  */
-public class LambdaDefaults implements ConfigSource {
+public class LambdaDefaults extends MapBackedConfigSource {
 
     private static final String LAMBDA_HANDLER = "io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler";
 
-    private static final Map<String, String> PROPERTIES = onLambda()
-            ? Map.of("beckon.role", "functions", "%test.quarkus.lambda.mock-event-server.test-port", "0")
-            : Map.of();
+    public LambdaDefaults() {
+        super("beckon-lambda-defaults", onLambda()
+                ? Map.of("beckon.role", "functions", "%test.quarkus.lambda.mock-event-server.test-port", "0")
+                : Map.of(), 150);
+    }
 
     private static boolean onLambda() {
         try {
@@ -28,30 +29,5 @@ public class LambdaDefaults implements ConfigSource {
         } catch (ClassNotFoundException | LinkageError e) {
             return false;
         }
-    }
-
-    @Override
-    public Map<String, String> getProperties() {
-        return PROPERTIES;
-    }
-
-    @Override
-    public Set<String> getPropertyNames() {
-        return PROPERTIES.keySet();
-    }
-
-    @Override
-    public String getValue(String propertyName) {
-        return PROPERTIES.get(propertyName);
-    }
-
-    @Override
-    public String getName() {
-        return "beckon-lambda-defaults";
-    }
-
-    @Override
-    public int getOrdinal() {
-        return 150;
     }
 }

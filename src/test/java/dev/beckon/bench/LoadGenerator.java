@@ -12,7 +12,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;
-import io.vertx.core.http.HttpMethod;
 
 /**
  * Drives call cycles through a {@link Target}: per pair, a caller and a callee each hold an open
@@ -154,26 +153,8 @@ final class LoadGenerator {
 
     private void listen(String userId, CountDownLatch ready, java.util.function.BiConsumer<String, String> onEvent) {
         SseParser parser = new SseParser((name, json) -> onEvent.accept(name != null ? name : SseParser.type(json), json));
-        streams.request(HttpMethod.GET, target.streamPath(userId)).compose(request -> {
-            request.putHeader("Accept", "text/event-stream");
-            String authorization = target.streamAuthorization(userId);
-            if (authorization != null) {
-                request.putHeader("Authorization", authorization);
-            }
-            return request.send();
-        }).onSuccess(response -> {
-            synchronized (responses) {
-                responses.add(response);
-            }
-            boolean[] first = { true };
-            response.handler(chunk -> {
-                if (first[0]) {
-                    first[0] = false;
-                    ready.countDown();
-                }
-                parser.feed(chunk);
-            });
-        }).onFailure(failure -> fail("stream: " + failure.getMessage()));
+        EventStreams.open(streams, target.streamPath(userId), target.streamAuthorization(userId), parser, ready, responses)
+                .onFailure(failure -> fail("stream: " + failure.getMessage()));
     }
 
     private void closeStreams() {

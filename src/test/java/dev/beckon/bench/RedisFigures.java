@@ -25,7 +25,6 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientResponse;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 
 /**
@@ -234,20 +233,7 @@ final class RedisFigures {
                 rung.countDown();
             }
         });
-        streams.request(HttpMethod.GET, "/events").compose(request -> request.putHeader("Accept", "text/event-stream")
-                .putHeader("Authorization", "Bearer " + Tokens.user(userId)).send()).onSuccess(response -> {
-                    synchronized (responses) {
-                        responses.add(response);
-                    }
-                    boolean[] first = { true };
-                    response.handler(chunk -> {
-                        if (first[0]) {
-                            first[0] = false;
-                            open.countDown();
-                        }
-                        parser.feed(chunk);
-                    });
-                });
+        EventStreams.open(streams, "/events", "Bearer " + Tokens.user(userId), parser, open, responses);
     }
 
     /** Keys by type ("bk:{}:c:*"): count and summed MEMORY USAGE. */

@@ -21,7 +21,7 @@ import dev.beckon.support.Tokens;
 import io.restassured.response.Response;
 
 /** Devices as browsers and phones would register them, and the calls of the device functions. */
-final class Devices {
+public final class Devices {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -33,7 +33,7 @@ final class Devices {
         return subscription("https://push.example.test/wpush/v2/" + randomText(24));
     }
 
-    static Map<String, Object> subscription(String endpoint) {
+    public static Map<String, Object> subscription(String endpoint) {
         Map<String, Object> subscription = new HashMap<>();
         subscription.put("endpoint", endpoint);
         subscription.put("expirationTime", null);
@@ -41,12 +41,12 @@ final class Devices {
         return subscription;
     }
 
-    static Map<String, Object> webPush(Map<String, Object> subscription) {
+    public static Map<String, Object> webPush(Map<String, Object> subscription) {
         return Map.of("platform", "webpush", "subscription", subscription);
     }
 
     /** A token shaped like an FCM registration token. */
-    static String fcmToken() {
+    public static String fcmToken() {
         return randomText(22) + ":APA91b" + randomText(134);
     }
 

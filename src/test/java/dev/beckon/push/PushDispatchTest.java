@@ -17,10 +17,8 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -35,6 +33,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.beckon.device.Devices;
 import dev.beckon.push.FcmStandIn.Answer;
 import dev.beckon.push.WebPushTestingService.Subscription;
 import dev.beckon.support.BackingServices;
@@ -55,7 +54,6 @@ import io.quarkus.test.junit.QuarkusTest;
 class PushDispatchTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final SecureRandom RANDOM = new SecureRandom();
     /** Generous: the tests share a busy machine; each wait ends as soon as its condition holds. */
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static WebPushTestingService webPush;
@@ -167,7 +165,7 @@ class PushDispatchTest {
     @Test
     void aFailingPushIsRetriedWhileItRingsAndNeverAfter() throws Exception {
         String alice = unique("alice"), bob = unique("bob");
-        String token = fcmToken();
+        String token = Devices.fcmToken();
         FcmStandInResource.google().answer(token, Answer.INTERNAL);
         call(Tokens.user(bob), "registerDevice", Map.of("platform", "fcm", "token", token)).then().statusCode(200);
         double before = fcmRetries();
@@ -189,9 +187,8 @@ class PushDispatchTest {
     @Test
     void aPushServiceThatNeverAnswersDoesNotDelayTheFunctions() throws Exception {
         String alice = unique("alice"), bob = unique("bob"), carol = unique("carol");
-        call(Tokens.user(bob), "registerDevice", Map.of("platform", "webpush", "subscription", Map.of(
-                "endpoint", "http://127.0.0.1:" + silent.port() + "/push/" + unique("s"),
-                "keys", Map.of("p256dh", p256dh(), "auth", base64Url(bytes(16)))))).then().statusCode(200);
+        call(Tokens.user(bob), "registerDevice", Devices.webPush(Devices.subscription(
+                "http://127.0.0.1:" + silent.port() + "/push/" + unique("s")))).then().statusCode(200);
         // calls to bob (whose push service hangs) and to carol (no device) take turns, so both see the same load
         List<Long> ringingBob = new ArrayList<>(), ringingCarol = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
@@ -234,37 +231,6 @@ class PushDispatchTest {
 
     private double counted(String name, String... tags) {
         return registry.find(name).tags(tags).counters().stream().mapToDouble(Counter::count).sum();
-    }
-
-    private static String fcmToken() {
-        return base64Url(bytes(24)).substring(0, 22) + ":APA91b" + base64Url(bytes(120)).substring(0, 134);
-    }
-
-    /** The base64url uncompressed point of a fresh P-256 key, as a browser sends it. */
-    private static String p256dh() throws Exception {
-        var generator = java.security.KeyPairGenerator.getInstance("EC");
-        generator.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
-        var point = ((java.security.interfaces.ECPublicKey) generator.generateKeyPair().getPublic()).getW();
-        byte[] out = new byte[65];
-        out[0] = 4;
-        copy(point.getAffineX().toByteArray(), out, 1);
-        copy(point.getAffineY().toByteArray(), out, 33);
-        return base64Url(out);
-    }
-
-    private static void copy(byte[] coordinate, byte[] into, int at) {
-        int length = Math.min(32, coordinate.length);
-        System.arraycopy(coordinate, coordinate.length - length, into, at + 32 - length, length);
-    }
-
-    private static byte[] bytes(int size) {
-        byte[] bytes = new byte[size];
-        RANDOM.nextBytes(bytes);
-        return bytes;
-    }
-
-    private static String base64Url(byte[] bytes) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     /** A push service that accepts connections and never answers. */

@@ -9,13 +9,8 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.security.KeyPairGenerator;
-import java.security.SecureRandom;
-import java.security.interfaces.ECPublicKey;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +24,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import dev.beckon.device.Devices;
 import dev.beckon.support.BackingServices;
 import dev.beckon.support.Tokens;
 import io.quarkus.test.common.WithTestResource;
@@ -58,7 +54,6 @@ class PushFailureRunTest {
     private static final Duration IN_FLIGHT_GRACE = Duration.ofSeconds(1);
     /** The push timeout (beckon.push.timeout): what a function would wait, were a hanging push on its path. */
     private static final long PUSH_TIMEOUT_MS = 10_000;
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private enum Mode { ANSWERS, HANGS, ERRORS }
 
@@ -222,39 +217,8 @@ class PushFailureRunTest {
     }
 
     private static void registerBrowser(String userId, Mode mode) {
-        call(Tokens.user(userId), "registerDevice", Map.of("platform", "webpush", "subscription", Map.of(
-                "endpoint", "http://127.0.0.1:" + pushService.actualPort() + "/push/" + mode + "/" + userId,
-                "keys", Map.of("p256dh", p256dh(), "auth", base64Url(bytes(16)))))).then().statusCode(200);
+        call(Tokens.user(userId), "registerDevice", Devices.webPush(Devices.subscription(
+                "http://127.0.0.1:" + pushService.actualPort() + "/push/" + mode + "/" + userId))).then().statusCode(200);
     }
 
-    /** The base64url uncompressed point of a fresh P-256 key, as a browser sends it. */
-    private static String p256dh() {
-        try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-            generator.initialize(new ECGenParameterSpec("secp256r1"));
-            var point = ((ECPublicKey) generator.generateKeyPair().getPublic()).getW();
-            byte[] out = new byte[65];
-            out[0] = 4;
-            copy(point.getAffineX().toByteArray(), out, 1);
-            copy(point.getAffineY().toByteArray(), out, 33);
-            return base64Url(out);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static void copy(byte[] coordinate, byte[] into, int at) {
-        int length = Math.min(32, coordinate.length);
-        System.arraycopy(coordinate, coordinate.length - length, into, at + 32 - length, length);
-    }
-
-    private static byte[] bytes(int size) {
-        byte[] bytes = new byte[size];
-        RANDOM.nextBytes(bytes);
-        return bytes;
-    }
-
-    private static String base64Url(byte[] bytes) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-    }
 }
