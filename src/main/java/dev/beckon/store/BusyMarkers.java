@@ -19,11 +19,13 @@ import io.smallrye.mutiny.Uni;
  * {@code busyPolicy: "reject"} possible without reading other conferences.
  * <p>
  * A user's conferences live in many shards, so the marker sits in the user's own Redis Cluster
- * slot, {@code bk:bz:{<userId>}}: a hash of entries {@code r:<invitationId>} (an open invitation
- * to the user, until its expiresAt) and {@code c:<conferenceId>} (the user is CONNECTED there,
- * until the conference's expiry), each with its own deadline. The state scripts cannot write
- * that slot on a cluster; they list the changes they imply in their reply and
- * {@link ConferenceStore} hands them here right after the step (marks.lua, one call per user).
+ * slot, {@code bk:bz:{<userId>}}: a sorted set of entries {@code r:<invitationId>} (an open
+ * invitation to the user, until its expiresAt) and {@code c:<conferenceId>} (the user is
+ * CONNECTED there, until the conference's expiry), ordered by deadline (see
+ * {@code scripts/lib/marker.lua}). The busy check reads only the first live entries, and every
+ * update drops what has lapsed, so neither grows with the calls a user has made. The state
+ * scripts cannot write that slot on a cluster; they list the changes they imply in their reply
+ * and {@link ConferenceStore} hands them here right after the step (marks.lua, one call per user).
  * <p>
  * Consistency: each change carries the conference's step counter, and a change older than the
  * stored one is dropped, so concurrent steps applied out of order end as the newest says; an
