@@ -1,16 +1,31 @@
 -- createConference and invite: rings each invitee once. All checks run before the first write,
 -- so a refused request changes nothing.
 -- IN: {cid, actor: {userId, name?, avatarUrl?}, server, create?: conference document,
---      invitees: [{userId, name?, avatarUrl?, permissions?, busy?}], message?, ringMs?, pair?}
--- busy: the invitee's busy marker said they are in another call or ringing (see mark in lib/events.lua).
+--      invitees: [{userId, name?, avatarUrl?, permissions?, busy?}], message?, ringMs?, pair?,
+--      rateLimit?: {limit, periodMs}}
+-- busy: on a cluster, the invitee's busy marker said they are in another call or ringing (read
+-- before the step, see busy_elsewhere in lib/events.lua; a single Redis reads it in the step).
 -- pair: "<a>|<b>" (sorted user ids) when createConference rings exactly one person; such a
 -- conference is made in the pair's shard (ConferenceStore), so both directions of a call between
 -- the two meet here, in one atomic step: this is where glare is decided.
+-- rateLimit: on a single Redis, the caller's invitation rate limit is kept here: a request
+-- needs a token per invitee, is charged for those it rang, and is refused with 'rate_limited'
+-- (the message being the milliseconds until enough refill) before anything changes.
 --- @include lib/invitations
+--- @include lib/ratelimit
 local cid = IN.cid
 local actor = IN.actor
 local c
 local pair_key = IN.pair and (P .. 'pair:' .. IN.pair)
+
+local bucket
+if IN.rateLimit then
+  bucket = { key = 'bk:rl:{' .. actor.userId .. '}', limit = IN.rateLimit.limit, period = IN.rateLimit.periodMs }
+  bucket.tokens = bucket_tokens(bucket.key, bucket.limit, bucket.period, NOW)
+  local wait = bucket_wait(bucket.tokens, #IN.invitees, bucket.limit, bucket.period)
+  if wait > 0 then return err('rate_limited', int(wait)) end
+end
+local rang = 0
 
 -- Glare: the one person rung is ringing the caller right now in a conference of just those two.
 -- The caller accepts that invitation instead of starting a second call.
@@ -130,12 +145,13 @@ for i, who in ipairs(IN.invitees) do
   if not json then
     local to = { userId = who.userId, name = who.name, avatarUrl = who.avatarUrl }
     local inv
-    inv, json = new_invitation(cid, c, from, to, ring_ms, message, who.busy)
+    local busy = busy_elsewhere(cid, who)
+    inv, json = new_invitation(cid, c, from, to, ring_ms, message, busy)
     local np = { userId = who.userId, name = who.name, avatarUrl = who.avatarUrl, status = 'RESERVED',
       permissions = who.permissions or DEFAULT_PERMISSIONS, invitationId = inv.invitationId,
       _o = p and p._o or nil }
     save_participant(cid, np)
-    if who.busy and c.settings.busyPolicy == 'reject' then
+    if busy and c.settings.busyPolicy == 'reject' then
       -- not rung: declined as busy at once, with the events of a decline
       broadcast_participant(cid, p and 'participant.updated' or 'participant.added', np)
       inv.respondedAt = NOW_ISO
@@ -147,6 +163,7 @@ for i, who in ipairs(IN.invitees) do
       if declined then broadcast_participant(cid, 'participant.updated', declined) end
     else
       -- kept so that a device connecting later is rung with the very same event
+      rang = rang + 1
       local event_id = emit(cid, 'invitation.received', who.userId, json, inv.invitationId, inv.state)
       conf_set(cid, inv.invitationId .. ':r', event_id)
       broadcast_participant(cid, p and 'participant.updated' or 'participant.added', np)
@@ -160,4 +177,5 @@ end
 
 persist(cid, c, true)
 c.expiresAt = iso(c._x)
+if bucket and rang > 0 then bucket_write(bucket.key, bucket.tokens - rang, bucket.limit, bucket.period, NOW) end
 return ok(encode_without(c, '_x', '_ended'), unpack(items))

@@ -13,6 +13,7 @@
 -- ARGV[11] how far a conference's deadline moves before its connected participants' busy
 --          markers follow it (ms)
 -- ARGV[12] event log length past which a step trims it   ARGV[13] every how many appends
+-- ARGV[14] "1" when the step keeps the users' busy markers itself (a single Redis, see mark)
 -- (the limits come from ConferenceStore.init, so no script hard-codes one)
 --
 -- Time comes from the Redis clock, so every deadline of a conference is judged by one clock.
@@ -33,6 +34,7 @@ local PUSH = ARGV[10] == '1'
 local MARK_SLACK = tonumber(ARGV[11])
 local LOG_TRIM_OVER = tonumber(ARGV[12])
 local LOG_TRIM_EVERY = tonumber(ARGV[13])
+local MARKERS_HERE = ARGV[14] == '1'
 -- the sweepers' wake-up channel (ExpirySweeper.CHANNEL)
 local EXPIRY_CHANNEL = 'bk:expiry'
 

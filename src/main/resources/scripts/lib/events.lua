@@ -1,5 +1,6 @@
 -- Events: ids, busy-marker changes, the event logs, announcements and outboxes.
 --- @include lib/conference
+--- @include lib/marker
 
 -- events ----------------------------------------------------------------------------------------
 -- Event ids are "<conference>.<step>.<n>": one counter bump per script run, not per event.
@@ -14,20 +15,46 @@ local function next_event_id(cid)
   return cid .. '.' .. step[1] .. '.' .. step[2]
 end
 
--- Busy markers. Whether a user is in a call or ringing elsewhere is kept per user, in the user's
--- own Redis Cluster slot (bk:bz:{<userId>}, see store/BusyMarkers), which a script of this shard
--- cannot write on a cluster. So a step only lists the marker changes it implies, in its reply
--- ("<userId> <member> <deadline ms, 0 = gone> <stamp> <the step's clock, ms>"), and ConferenceStore applies them right
--- after. Members: 'r:<invitationId>' while an invitation is open (deadline = its expiresAt),
--- 'c:<conferenceId>' while the user is CONNECTED (deadline = the conference's expiry). The
--- stamp is the conference's step counter, so a change applied late never overrides a newer one.
+-- Busy markers. Whether a user is in a call or ringing elsewhere is kept per user (see
+-- lib/marker.lua and store/BusyMarkers). Members: 'r:<invitationId>' while an invitation is open
+-- (deadline = its expiresAt), 'c:<conferenceId>' while the user is CONNECTED (deadline = the
+-- conference's expiry); the step is the conference's step counter, so a change applied late
+-- never overrides a newer one. On a single Redis (MARKERS_HERE) the step applies its changes
+-- itself when it flushes, in the same atomic step. On a cluster the marker sits in the user's own
+-- slot, which a script of this shard cannot write, so the step only lists the changes in its
+-- reply ("<userId> <member> <deadline ms, 0 = gone> <step> <the step's clock, ms>") and
+-- ConferenceStore applies them right after (marks.lua).
+local MARKED, MARKED_USERS = {}, {}
 mark = function(cid, uid, member, deadline)
   local step = event_steps[cid]
   if not step then
     step = { conf_incr(cid, 'evseq'), 0 }
     event_steps[cid] = step
   end
-  MARKS[#MARKS + 1] = uid .. ' ' .. member .. ' ' .. int(deadline or 0) .. ' ' .. step[1] .. ' ' .. NOW_S
+  if not MARKERS_HERE then
+    MARKS[#MARKS + 1] = uid .. ' ' .. member .. ' ' .. int(deadline or 0) .. ' ' .. step[1] .. ' ' .. NOW_S
+    return
+  end
+  local changes = MARKED[uid]
+  if not changes then
+    changes = {}
+    MARKED[uid] = changes
+    MARKED_USERS[#MARKED_USERS + 1] = uid
+  end
+  changes[#changes + 1] = { member, deadline or 0, step[1] }
+end
+
+local function apply_marks()
+  -- the steps of a conference run one at a time, and this is the step: its changes are in order
+  for _, uid in ipairs(MARKED_USERS) do marker_apply(marker_key(uid), NOW, MARKED[uid], true) end
+  MARKED, MARKED_USERS = {}, {}
+end
+
+-- Whether a user is in a call or ringing in a conference other than cid: on a single Redis read
+-- here; on a cluster ConferenceStore read it before the step (the invitee's "busy").
+local function busy_elsewhere(cid, who)
+  if MARKERS_HERE then return marker_busy(marker_key(who.userId), cid, NOW) end
+  return who.busy == true
 end
 
 -- One CloudEvent per addressee: appended to the addressee's event log in this shard, announced
@@ -116,6 +143,7 @@ end
 -- those and of the due index. Once per step.
 local function flush()
   write_confs()
+  apply_marks()
   for _, key in ipairs(INDEXED_KEYS) do
     redis.call('ZREMRANGEBYRANK', key, '0', TRIM_FROM_S)
     redis.call('PEXPIRE', key, INDEX_TTL_S)

@@ -75,7 +75,8 @@ public class ConferenceFunctions {
         var conference = new ConferenceStore.NewConference(conferenceId,
                 request.alias() != null ? request.alias() : conferenceId, owner.userId(), request.callTypeName(),
                 request.protectedConference(), request.message(), request.roomUrl(), settings);
-        return rateLimit.charge(owner, participants.size(), () -> store.create(conference, owner, participants), InvitationFunctions::rang)
+        return rateLimit.charge(owner, participants.size(), bucket -> store.create(conference, owner, participants, bucket),
+                InvitationFunctions::rang)
                 .map(invited -> created(invited, owner));
     }
 

@@ -55,8 +55,8 @@ public class InvitationFunctions {
         List<Invitee> invitees = request.inviteeList();
         refuseSelfInvite(actor, invitees, "invitees");
         return rateLimit.charge(actor, invitees.size(),
-                () -> store.invite(request.conferenceId(), actor, invitees, request.message(),
-                        request.ringTimeoutSeconds()),
+                bucket -> store.invite(request.conferenceId(), actor, invitees, request.message(),
+                        request.ringTimeoutSeconds(), bucket),
                 InvitationFunctions::rang)
                 .map(invited -> new InvitationList(invited.items().stream()
                         .map(item -> actor.server()

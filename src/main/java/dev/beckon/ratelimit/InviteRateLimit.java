@@ -1,7 +1,7 @@
 package dev.beckon.ratelimit;
 
 import java.time.Duration;
-import java.util.function.Supplier;
+import java.util.function.Function;
 import java.util.function.ToIntFunction;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -10,8 +10,10 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import dev.beckon.api.ApiException;
+import dev.beckon.api.ErrorCode;
 import dev.beckon.auth.Actor;
 import dev.beckon.config.BeckonConfig;
+import dev.beckon.redis.RedisTopology;
 import dev.beckon.store.RedisScripts;
 import dev.beckon.store.Script;
 import io.smallrye.mutiny.Uni;
@@ -22,9 +24,11 @@ import io.smallrye.mutiny.Uni;
  * Only invitations that ring are charged. Server tokens are the application's own backend and are
  * not limited.
  * <p>
- * The bucket and the conference live in different Redis Cluster slots, so they cannot change in one
- * script: a request takes a token per invitee before it runs and gives back, in the bucket's own
- * atomic script, the tokens of what did not ring (a refused request, invitees already ringing).
+ * On a single Redis the invite step keeps the bucket itself ({@link InStep}): it refuses a
+ * request that wants more than is left and charges what it rang, in the same atomic step. On a
+ * Redis Cluster the bucket and the conference live in different slots, so they cannot change in
+ * one script: a request takes a token per invitee before it runs and gives back, in the bucket's
+ * own atomic script, the tokens of what did not ring (a refused request, invitees already ringing).
  */
 @ApplicationScoped
 public class InviteRateLimit {
@@ -39,40 +43,56 @@ public class InviteRateLimit {
     @Inject
     BeckonConfig config;
 
+    @Inject
+    RedisTopology topology;
+
     /**
-     * Runs {@code send}, which may ring up to {@code invitations} people for {@code actor}, and charges
-     * the actor for those that {@code rang} says it rang: fails with 429 (without running it) when the
-     * actor has not that many invitations left.
+     * The bucket the invite step keeps itself on a single Redis; the step answers
+     * {@code rate_limited} with the milliseconds until enough refill as its message.
      */
-    public <T> Uni<T> charge(Actor actor, int invitations, Supplier<Uni<T>> send, ToIntFunction<T> rang) {
-        if (!limited(actor, invitations)) {
-            return send.get();
-        }
-        return acquire(actor, invitations)
-                .chain(ignored -> send.get())
-                .call(result -> refund(actor, invitations - rang.applyAsInt(result)))
-                .onFailure(InviteRateLimit::refused).call(failure -> refund(actor, invitations));
+    public record InStep(int limit, long periodMs) {
     }
 
-    /** Completes when {@code actor} may send {@code invitations} more; fails with 429 otherwise. */
-    public Uni<Void> acquire(Actor actor, int invitations) {
+    /**
+     * Runs {@code send}, which may ring up to {@code invitations} people for {@code actor}, and charges
+     * the actor for those that {@code rang} says it rang: fails with 429 (changing nothing) when the
+     * actor has not that many invitations left. {@code send} gets the bucket to keep in its step,
+     * or null when it is kept here.
+     */
+    public <T> Uni<T> charge(Actor actor, int invitations, Function<InStep, Uni<T>> send, ToIntFunction<T> rang) {
         if (!limited(actor, invitations)) {
-            return Uni.createFrom().voidItem();
+            return send.apply(null);
         }
         int limit = config.rateLimit().invitesPerMinute();
         if (invitations > limit) {
             return Uni.createFrom().failure(ApiException.rateLimited(
                     "One request cannot send more than " + limit + " invitations.", PERIOD.toSeconds()));
         }
+        if (!topology.clustered()) {
+            return send.apply(new InStep(limit, PERIOD.toMillis()))
+                    .onFailure(InviteRateLimit::exceededInStep)
+                    .transform(failure -> exceeded(limit, Long.parseLong(failure.getMessage())));
+        }
         return bucket(actor, invitations)
                 .invoke(waitMs -> {
                     if (waitMs > 0) {
-                        long seconds = Math.max(1, (waitMs + 999) / 1000);
-                        throw ApiException.rateLimited("Invite rate limit of " + limit + " per minute reached; retry in "
-                                + seconds + " s.", seconds);
+                        throw exceeded(limit, waitMs);
                     }
                 })
-                .replaceWithVoid();
+                .chain(ignored -> send.apply(null))
+                .call(result -> refund(actor, invitations - rang.applyAsInt(result)))
+                .onFailure(InviteRateLimit::refused).call(failure -> refund(actor, invitations));
+    }
+
+    private static ApiException exceeded(int limit, long waitMs) {
+        long seconds = Math.max(1, (waitMs + 999) / 1000);
+        return ApiException.rateLimited("Invite rate limit of " + limit + " per minute reached; retry in "
+                + seconds + " s.", seconds);
+    }
+
+    /** The step's own refusal: its message is the wait in milliseconds. */
+    private static boolean exceededInStep(Throwable failure) {
+        return failure instanceof ApiException e && e.code() == ErrorCode.RATE_LIMITED && e.retryAfterSeconds() == null;
     }
 
     /** Gives back invitations taken by {@link #acquire} that did not ring; never fails the request. */

@@ -43,7 +43,7 @@ public class BusyMarkers {
     RedisScripts scripts;
 
     static String key(String userId) {
-        return "bk:bz:{" + userId + "}";
+        return "bk:bz:{" + userId + "}"; // marker_key in scripts/lib/marker.lua
     }
 
     /**

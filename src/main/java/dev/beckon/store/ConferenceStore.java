@@ -25,6 +25,8 @@ import dev.beckon.model.ConferenceSettings;
 import dev.beckon.model.Invitation;
 import dev.beckon.model.Invitee;
 import dev.beckon.push.PushService;
+import dev.beckon.ratelimit.InviteRateLimit;
+import dev.beckon.redis.RedisTopology;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Response;
 
@@ -53,6 +55,15 @@ public class ConferenceStore {
 
     @Inject
     PushService push;
+
+    @Inject
+    RedisTopology topology;
+
+    /**
+     * Whether the state steps keep the busy markers themselves: on a single Redis they can, in the
+     * same atomic step; on a cluster a marker sits in its user's own slot (see BusyMarkers).
+     */
+    private boolean markersInStep;
 
     private final SecureRandom random = new SecureRandom();
 
@@ -92,6 +103,7 @@ public class ConferenceStore {
 
     @PostConstruct
     void init() {
+        markersInStep = !topology.clustered();
         settings = new String[] {
                 null, null,
                 Long.toString(config.conferenceTtl().toMillis()),
@@ -104,7 +116,8 @@ public class ConferenceStore {
                 push.enabled() ? "1" : "0",
                 Long.toString(MARK_SLACK_MS),
                 Integer.toString(LOG_TRIM_OVER),
-                Integer.toString(LOG_TRIM_EVERY) };
+                Integer.toString(LOG_TRIM_EVERY),
+                markersInStep ? "1" : "0" };
     }
 
     /** The conference document fixed at creation. */
@@ -112,7 +125,7 @@ public class ConferenceStore {
             String message, String roomUrl, ConferenceSettings settings) {
     }
 
-    public Uni<Invited> create(NewConference conference, Actor owner, List<Invitee> invitees) {
+    public Uni<Invited> create(NewConference conference, Actor owner, List<Invitee> invitees, InviteRateLimit.InStep bucket) {
         ObjectNode create = mapper.createObjectNode()
                 .put("conferenceId", conference.conferenceId())
                 .put("alias", conference.alias())
@@ -125,7 +138,7 @@ public class ConferenceStore {
         // a one-to-one call made in its pair's shard (newConferenceId) takes part in glare
         String pair = invitees.size() == 1 ? pair(owner.userId(), invitees.get(0).userId()) : null;
         boolean inPairShard = pair != null && Shards.ofPair(pair) == Shards.ofConference(conference.conferenceId());
-        return withBusy(conference.conferenceId(), owner, invitees, input -> {
+        return withBusy(conference.conferenceId(), owner, invitees, bucket, input -> {
             if (inPairShard) {
                 input.put("pair", pair);
             }
@@ -134,11 +147,17 @@ public class ConferenceStore {
         });
     }
 
-    /** Reads the invitees' busy markers (one round trip), then runs the invite step with them. */
-    private Uni<Invited> withBusy(String conferenceId, Actor actor, List<Invitee> invitees,
+    /**
+     * Runs the invite step with the invitees' busy markers: on a cluster read first (one round
+     * trip), on a single Redis read by the step itself.
+     */
+    private Uni<Invited> withBusy(String conferenceId, Actor actor, List<Invitee> invitees, InviteRateLimit.InStep bucket,
             java.util.function.Function<ObjectNode, Uni<Invited>> step) {
+        if (markersInStep) {
+            return step.apply(inviteInput(conferenceId, actor, invitees, bucket));
+        }
         return busyMarkers.busy(conferenceId, invitees.stream().map(Invitee::userId).toList()).chain(busy -> {
-            ObjectNode input = inviteInput(conferenceId, actor, invitees);
+            ObjectNode input = inviteInput(conferenceId, actor, invitees, bucket);
             for (JsonNode who : input.withArray("invitees")) {
                 if (busy.contains(who.get("userId").asText())) {
                     ((ObjectNode) who).put("busy", true);
@@ -148,12 +167,13 @@ public class ConferenceStore {
         });
     }
 
-    public Uni<Invited> invite(String conferenceId, Actor actor, List<Invitee> invitees, String message, Integer ringSeconds) {
+    public Uni<Invited> invite(String conferenceId, Actor actor, List<Invitee> invitees, String message, Integer ringSeconds,
+            InviteRateLimit.InStep bucket) {
         int shard = Shards.ofConference(conferenceId);
         if (shard < 0) {
             return Uni.createFrom().failure(noConference(conferenceId));
         }
-        return withBusy(conferenceId, actor, invitees, input -> {
+        return withBusy(conferenceId, actor, invitees, bucket, input -> {
             putIfPresent(input, "message", message);
             if (ringSeconds != null) {
                 input.put("ringMs", ringSeconds * 1000L);
@@ -219,8 +239,11 @@ public class ConferenceStore {
     public record Expired(int count, Long nextDeadline, long lagMs, long redisNow) {
     }
 
-    private ObjectNode inviteInput(String conferenceId, Actor actor, List<Invitee> invitees) {
+    private ObjectNode inviteInput(String conferenceId, Actor actor, List<Invitee> invitees, InviteRateLimit.InStep bucket) {
         ObjectNode input = mapper.createObjectNode().put("cid", conferenceId).put("server", actor.server());
+        if (bucket != null) {
+            input.putObject("rateLimit").put("limit", bucket.limit()).put("periodMs", bucket.periodMs());
+        }
         input.set("actor", party(actor));
         ArrayNode list = input.putArray("invitees");
         for (Invitee invitee : invitees) {
@@ -267,7 +290,7 @@ public class ConferenceStore {
         return scripts.runEach(script, calls).map(replies -> replies.stream().map(this::items).toList());
     }
 
-    /** Runs a state step, then applies the busy-marker changes it lists (see BusyMarkers). */
+    /** Runs a state step, then applies the busy-marker changes it lists on a cluster (see BusyMarkers). */
     Uni<List<String>> run(Script script, int shard, ObjectNode input) {
         return scripts.run(script, Shards.prefix(shard), arguments(json(input), shard))
                 .map(this::reply)

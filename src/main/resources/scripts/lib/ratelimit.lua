@@ -1,0 +1,26 @@
+-- The invitation rate limit: a token bucket per user (bk:rl:{<userId>}, see
+-- ratelimit/InviteRateLimit) that holds up to `limit` invitations and refills at `limit` per
+-- period (ms), so a user can send a burst of up to a period's worth and then the steady rate.
+-- Shared by ratelimit.lua (a Redis Cluster, where the bucket sits in its user's own slot and is
+-- charged before the step and refunded after it) and the invite step on a single Redis, which
+-- charges exactly what it rang in the same atomic step.
+
+-- The bucket's tokens at now (ms), refilled since it was last written.
+local function bucket_tokens(key, limit, period, now)
+  local bucket = redis.call('HMGET', key, 'tokens', 'at')
+  local tokens = tonumber(bucket[1]) or limit
+  local at = tonumber(bucket[2]) or now
+  return math.min(limit, tokens + (now - at) * limit / period)
+end
+
+-- Milliseconds until the bucket holds `want` tokens; 0 when it does.
+local function bucket_wait(tokens, want, limit, period)
+  if tokens >= want then return 0 end
+  return math.ceil((want - tokens) * period / limit)
+end
+
+-- Stores what is left; the bucket expires once it would be full again.
+local function bucket_write(key, tokens, limit, period, now)
+  redis.call('HSET', key, 'tokens', string.format('%.4f', math.min(limit, tokens)), 'at', string.format('%d', now))
+  redis.call('PEXPIRE', key, string.format('%d', period))
+end
