@@ -5,14 +5,30 @@
 -- events ----------------------------------------------------------------------------------------
 -- Event ids are "<conference>.<step>.<n>": one counter bump per script run, not per event.
 local event_steps = {}
-local function next_event_id(cid)
+local function step_of(cid)
   local step = event_steps[cid]
   if not step then
     step = { conf_incr(cid, 'evseq'), 0 }
     event_steps[cid] = step
   end
+  return step
+end
+local function next_event_id(cid)
+  local step = step_of(cid)
   step[2] = step[2] + 1
   return cid .. '.' .. step[1] .. '.' .. step[2]
+end
+
+-- The list kept under key in by, made on first use and its key added to order: what a step
+-- collects per user, in the order the users came up.
+local function list_in(by, order, key)
+  local list = by[key]
+  if not list then
+    list = {}
+    by[key] = list
+    order[#order + 1] = key
+  end
+  return list
 end
 
 -- Busy markers. Whether a user is in a call or ringing elsewhere is kept per user (see
@@ -26,22 +42,13 @@ end
 -- ConferenceStore applies them right after (marks.lua).
 local MARKED, MARKED_USERS = {}, {}
 mark = function(cid, uid, member, deadline)
-  local step = event_steps[cid]
-  if not step then
-    step = { conf_incr(cid, 'evseq'), 0 }
-    event_steps[cid] = step
+  local step = step_of(cid)[1]
+  if MARKERS_HERE then
+    local changes = list_in(MARKED, MARKED_USERS, uid)
+    changes[#changes + 1] = { member, deadline or 0, step }
+  else
+    MARKS[#MARKS + 1] = uid .. ' ' .. member .. ' ' .. int(deadline or 0) .. ' ' .. step .. ' ' .. NOW_S
   end
-  if not MARKERS_HERE then
-    MARKS[#MARKS + 1] = uid .. ' ' .. member .. ' ' .. int(deadline or 0) .. ' ' .. step[1] .. ' ' .. NOW_S
-    return
-  end
-  local changes = MARKED[uid]
-  if not changes then
-    changes = {}
-    MARKED[uid] = changes
-    MARKED_USERS[#MARKED_USERS + 1] = uid
-  end
-  changes[#changes + 1] = { member, deadline or 0, step[1] }
 end
 
 local function apply_marks()
@@ -87,12 +94,7 @@ local function emit(cid, type, subject, data_json, iid, state, to_invitee)
   local body = cloud_event(id, cid, type, NOW_ISO, subject, data_json)
   iid = iid or '-'
   state = state or '-'
-  local lines = ANNOUNCE[subject]
-  if not lines then
-    lines = {}
-    ANNOUNCE[subject] = lines
-    ANNOUNCE_TO[#ANNOUNCE_TO + 1] = subject
-  end
+  local lines = list_in(ANNOUNCE, ANNOUNCE_TO, subject)
   local n = #lines + 1
   lines[n] = LOG_ID_PREFIX .. int(LOG_ID_BASE + n) .. ' ' .. type .. ' ' .. iid .. ' ' .. state .. ' ' .. body
   if HOOKS then
