@@ -14,16 +14,22 @@ final class BeckonTarget implements Target {
 
     private final HttpClient http;
     private final Function<String, String> tokens;
+    private final String name;
     private final Map<String, String> tokenCache = new ConcurrentHashMap<>();
 
     BeckonTarget(HttpClient http, Function<String, String> tokens) {
+        this(http, tokens, "Beckon");
+    }
+
+    BeckonTarget(HttpClient http, Function<String, String> tokens, String name) {
         this.http = http;
         this.tokens = tokens;
+        this.name = name;
     }
 
     @Override
     public String name() {
-        return "Beckon";
+        return name;
     }
 
     @Override

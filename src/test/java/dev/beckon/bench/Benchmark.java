@@ -4,15 +4,18 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
 
 import dev.beckon.redis.EmbeddedRedisServer;
 import dev.beckon.support.ServiceProcess;
@@ -21,6 +24,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.PoolOptions;
 
 /**
@@ -31,8 +35,9 @@ import io.vertx.core.http.PoolOptions;
  * pending invitation and Beckon's RSS.
  * <p>
  * Options (system properties): {@code bench.pairs} (default 4,32), {@code bench.seconds} (15),
- * {@code bench.warmup} (10, three times that before the first run), {@code bench.rates} (fixed-rate runs as pairs@cycles-per-second,
- * default 4@500,32@1000; none skips them),
+ * {@code bench.warmup} (20 s before each measured run, twice that before a Beckon JVM's first),
+ * {@code bench.rates} (fixed-rate runs as pairs@cycles-per-second, default 4@500,32@1000; none
+ * skips them), {@code bench.hooks} (true: Beckon again with webhooks on, to a receiver answering 204),
  * {@code bench.pending} (invitations for the memory figure, 5000), {@code bench.nchan}
  * (the peer's start.sh, default ../shared/peers/nchan/start.sh; "none" skips it), {@code bench.jvm}
  * (options for Beckon's JVM, default one event loop). {@code -Dbench.mode=redis} prints only the
@@ -43,7 +48,7 @@ public final class Benchmark {
     private static final int[] PAIRS = Arrays.stream(System.getProperty("bench.pairs", "4,32").split(","))
             .mapToInt(s -> Integer.parseInt(s.trim())).toArray();
     private static final Duration SECONDS = Duration.ofSeconds(Long.getLong("bench.seconds", 15));
-    private static final Duration WARMUP = Duration.ofSeconds(Long.getLong("bench.warmup", 10));
+    private static final Duration WARMUP = Duration.ofSeconds(Long.getLong("bench.warmup", 20));
     /**
      * Beckon's JVM options. One event loop: on a 2-core machine that also runs Redis and the load
      * generator, handing work between event loop threads costs more than a second loop gains.
@@ -53,6 +58,8 @@ public final class Benchmark {
     private static final List<String> RATES = Arrays.stream(System.getProperty("bench.rates", "4@500,32@1000").split(","))
             .map(String::trim).filter(s -> !s.isEmpty() && !s.equals("none")).toList();
     private static final int PENDING = Integer.getInteger("bench.pending", 5000);
+    /** Whether to run Beckon a second time with webhooks on. */
+    private static final boolean HOOKS = Boolean.parseBoolean(System.getProperty("bench.hooks", "true"));
 
     private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
     private final List<String> report = new ArrayList<>();
@@ -86,7 +93,7 @@ public final class Benchmark {
             boolean first = true;
             for (int pairs : PAIRS) {
                 // the first run also warms the JIT up
-                measure(target, streams, pairs, first ? WARMUP.multipliedBy(3) : WARMUP, null, redis, beckon.pid());
+                measure(target, streams, pairs, first ? WARMUP.multipliedBy(2) : WARMUP, null, redis, beckon.pid());
                 first = false;
             }
             for (String run : RATES) {
@@ -99,6 +106,9 @@ public final class Benchmark {
             line("Redis time by command over the whole Beckon run: " + commandTimes(redis));
         } finally {
             redis.stop();
+        }
+        if (HOOKS) {
+            runWithWebhooks();
         }
         runNchan();
         summary();
@@ -139,6 +149,39 @@ public final class Benchmark {
         }
     }
 
+    /**
+     * Beckon again, on a fresh Redis, with webhooks on: every event is also queued, signed and
+     * POSTed to a receiver in this process that answers 204 at once.
+     */
+    private void runWithWebhooks() throws Exception {
+        AtomicLong delivered = new AtomicLong();
+        HttpServer receiver = vertx.createHttpServer().requestHandler(request -> request.body().onComplete(body -> {
+            delivered.incrementAndGet();
+            request.response().setStatusCode(204).end();
+        }));
+        int port = receiver.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().join().actualPort();
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        EmbeddedRedisServer redis = new EmbeddedRedisServer(EmbeddedRedisServer.freePort()).start();
+        try (ServiceProcess beckon = startBeckon(redis, Map.of("BECKON_WEBHOOK_URL", "http://127.0.0.1:" + port + "/hooks",
+                "BECKON_WEBHOOK_SECRET", "whsec_" + Base64.getEncoder().encodeToString(key)))) {
+            line("");
+            line("With webhooks on (each event POSTed to a receiver that answers 204), on a fresh Redis and Beckon:");
+            HttpClient streams = client(beckon.port(), 4096);
+            BeckonTarget target = new BeckonTarget(client(beckon.port(), 128), Tokens::user, "Beckon+hooks");
+            header();
+            boolean first = true;
+            for (int pairs : PAIRS) {
+                measure(target, streams, pairs, first ? WARMUP.multipliedBy(2) : WARMUP, null, redis, beckon.pid());
+                first = false;
+            }
+            line(String.format("Webhook deliveries answered 204 over the whole run: %d", delivered.get()));
+        } finally {
+            redis.stop();
+            receiver.close();
+        }
+    }
+
     private void runNchan() throws Exception {
         String script = System.getProperty("bench.nchan", "../shared/peers/nchan/start.sh");
         if (script.equals("none") || !Files.isExecutable(Path.of(script))) {
@@ -166,10 +209,8 @@ public final class Benchmark {
             try {
                 NchanTarget target = new NchanTarget(client(port, 128), "Nchan/" + store);
                 HttpClient streams = client(port, 4096);
-                boolean first = true;
                 for (int pairs : PAIRS) {
-                    measure(target, streams, pairs, first ? WARMUP.multipliedBy(2) : WARMUP, null, redis, Long.parseLong(pid));
-                    first = false;
+                    measure(target, streams, pairs, WARMUP, null, redis, Long.parseLong(pid));
                 }
             } finally {
                 new ProcessBuilder("kill", pid).start().waitFor();
@@ -181,6 +222,10 @@ public final class Benchmark {
     }
 
     private ServiceProcess startBeckon(EmbeddedRedisServer redis) throws Exception {
+        return startBeckon(redis, Map.of());
+    }
+
+    private ServiceProcess startBeckon(EmbeddedRedisServer redis, Map<String, String> settings) throws Exception {
         Path jar = Path.of(System.getProperty("bench.jar", "target/quarkus-app/quarkus-run.jar"));
         if (!Files.exists(jar)) {
             throw new IllegalStateException("No " + jar + ": run ./mvnw -Pbench verify (it packages first)");
@@ -188,6 +233,7 @@ public final class Benchmark {
         Map<String, String> env = ServiceProcess.productionSettings(redis.uri());
         // the limiter still runs on every invite, but the load generator's few users must not hit it
         env.put("BECKON_RATE_LIMIT_INVITES_PER_MINUTE", "100000000");
+        env.putAll(settings);
         List<String> jvm = Arrays.stream(JVM.split(" ")).filter(s -> !s.isBlank()).toList();
         return ServiceProcess.start(jar, EmbeddedRedisServer.freePort(), env, jvm);
     }
@@ -277,11 +323,13 @@ public final class Benchmark {
         line("");
         line("Beckon / peer, full cycles per second, closed loop:");
         for (int pairs : PAIRS) {
-            Double beckon = closedLoop.get("Beckon@" + pairs);
-            for (String peer : List.of("Nchan/memory", "Nchan/redis")) {
-                Double other = closedLoop.get(peer + "@" + pairs);
-                if (beckon != null && other != null && other > 0) {
-                    line(String.format("  %2d pairs: Beckon %5.0f / %-12s %5.0f = %.2f×", pairs, beckon, peer, other, beckon / other));
+            for (String beckon : List.of("Beckon", "Beckon+hooks")) {
+                Double ours = closedLoop.get(beckon + "@" + pairs);
+                for (String peer : List.of("Nchan/memory", "Nchan/redis")) {
+                    Double other = closedLoop.get(peer + "@" + pairs);
+                    if (ours != null && other != null && other > 0) {
+                        line(String.format("  %2d pairs: %-12s %5.0f / %-12s %5.0f = %.2f×", pairs, beckon, ours, peer, other, ours / other));
+                    }
                 }
             }
         }
