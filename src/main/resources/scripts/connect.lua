@@ -3,7 +3,8 @@
 -- them, as the invitation.received events they were announced with, so a device that connects
 -- mid-ring rings too.
 -- IN: {userId}
--- returns ok(last log id or '', "<invitationId> <state> <event JSON>"…)
+-- returns ok(last log id or '', "<invitationId> <state> <event id> <time> <data JSON>"…), the
+-- event's fields as in the log (see emit in lib/events.lua)
 --- @include lib/peek
 local uid = IN.userId
 -- a log left by an older version (a stream) counts as empty
@@ -16,8 +17,7 @@ for _, iid in ipairs(recent('in', uid)) do
   if cid then inv, json = peek_inv(cid, iid) end
   if inv and not TERMINAL[inv.state] and NOW < inv._x and inv._rev then
     -- the event as it was announced: same id, so a client that saw it already can tell
-    ringing[#ringing + 1] = iid .. ' ' .. inv.state .. ' '
-      .. cloud_event(inv._rev, cid, 'invitation.received', inv.createdAt, uid, json)
+    ringing[#ringing + 1] = iid .. ' ' .. inv.state .. ' ' .. inv._rev .. ' ' .. inv.createdAt .. ' ' .. json
   end
 end
 return ok(last, unpack(ringing))

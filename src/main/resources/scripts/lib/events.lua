@@ -66,10 +66,11 @@ end
 
 -- One CloudEvent per addressee: appended to the addressee's event log in this shard, announced
 -- on their pub/sub channel, and queued for webhooks, all inside this atomic step.
--- The envelope is written around the already encoded data (every value in it is an id, a type
--- or a time, none needing escapes). The log entry and the announcement carry the type,
--- invitation id and state beside the JSON, so the gateway routes events without parsing them:
---   log entry    "<log id> <type> <invitationId|-> <state|-> <event JSON>"
+-- The log entry and the announcement hold the event's fields and its encoded data, not the
+-- CloudEvent envelope, which follows from them and the addressee (the gateway renders it,
+-- store/EventLogEntry, as cloud_event does for the outboxes); the type, invitation id and state
+-- come first, so the gateway routes events without parsing them:
+--   log entry    "<log id> <type> <invitationId|-> <state|-> <event id> <time> <data JSON>"
 --   announcement "<shard> <log entry>"
 -- The event log of a user in a shard is a list (see flush): a stream would cost 4 KiB from its
 -- first entry on Redis 7, and most users' logs hold a handful of events. A log id has the form
@@ -91,18 +92,20 @@ local PUSH_ENDS = { ['invitation.accepted'] = true, ['invitation.declined'] = tr
 local PUSH_QUEUED = false
 local function emit(cid, type, subject, data_json, iid, state, to_invitee)
   local id = next_event_id(cid)
-  local body = cloud_event(id, cid, type, NOW_ISO, subject, data_json)
-  iid = iid or '-'
-  state = state or '-'
   local lines = list_in(ANNOUNCE, ANNOUNCE_TO, subject)
   local n = #lines + 1
-  lines[n] = LOG_ID_PREFIX .. int(LOG_ID_BASE + n) .. ' ' .. type .. ' ' .. iid .. ' ' .. state .. ' ' .. body
-  if HOOKS then
-    redis.call('XADD', P .. 'hooks', '*', 'e', body, 'u', subject, 't', type)
-  end
-  if PUSH and (type == 'invitation.received' or (to_invitee and PUSH_ENDS[type])) then
-    redis.call('XADD', P .. 'push', '*', 'e', body, 'u', subject, 't', type, 'i', iid)
-    PUSH_QUEUED = true
+  lines[n] = LOG_ID_PREFIX .. int(LOG_ID_BASE + n) .. ' ' .. type .. ' ' .. (iid or '-') .. ' ' .. (state or '-')
+    .. ' ' .. id .. ' ' .. NOW_ISO .. ' ' .. data_json
+  local pushed = PUSH and (type == 'invitation.received' or (to_invitee and PUSH_ENDS[type]))
+  if HOOKS or pushed then
+    local body = cloud_event(id, cid, type, NOW_ISO, subject, data_json)
+    if HOOKS then
+      redis.call('XADD', P .. 'hooks', '*', 'e', body, 'u', subject, 't', type)
+    end
+    if pushed then
+      redis.call('XADD', P .. 'push', '*', 'e', body, 'u', subject, 't', type, 'i', iid or '-')
+      PUSH_QUEUED = true
+    end
   end
   return id
 end

@@ -49,7 +49,7 @@ public class EventLog {
                 ConferenceQueries.StreamStart start = starts.get(shard);
                 position.set(shard, start.lastId());
                 for (String line : start.ringing()) {
-                    ringing.add(StreamEvent.ringing(line));
+                    ringing.add(StreamEvent.ringing(line, userId));
                 }
             }
             return new Start(position, ringing);
@@ -76,7 +76,7 @@ public class EventLog {
             List<StreamEvent> all = new ArrayList<>();
             long cutOff = Long.MAX_VALUE;
             for (int shard = 0; shard < Shards.COUNT; shard++) {
-                List<StreamEvent> batch = events(shard, replies.get(shard));
+                List<StreamEvent> batch = events(shard, replies.get(shard), userId);
                 if (batch.size() >= READ_BATCH) {
                     cutOff = Math.min(cutOff, StreamPosition.millisOf(batch.get(batch.size() - 1).streamId()));
                 }
@@ -91,10 +91,10 @@ public class EventLog {
         });
     }
 
-    private static List<StreamEvent> events(int shard, Response entries) {
+    private static List<StreamEvent> events(int shard, Response entries, String userId) {
         List<StreamEvent> events = new ArrayList<>(entries.size());
         for (Response entry : entries) {
-            events.add(StreamEvent.fromEntry(shard, entry.toString()));
+            events.add(StreamEvent.fromEntry(shard, entry.toString(), userId));
         }
         return events;
     }

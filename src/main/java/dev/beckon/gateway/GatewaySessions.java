@@ -164,7 +164,7 @@ public class GatewaySessions implements UserChannels.Listener {
         }
         List<StreamEvent> events;
         try {
-            events = StreamEvent.fromAnnouncements(payload);
+            events = StreamEvent.fromAnnouncements(payload, userId);
         } catch (RuntimeException e) {
             LOG.warnf("Ignoring an unreadable announcement for %s: %s", userId, e.getMessage());
             return;

@@ -112,6 +112,7 @@ public class InviteRateLimit {
     }
 
     private Uni<Long> bucket(Actor actor, int change) {
+        // the bucket key; the invite step names it the same (scripts/invite.lua)
         return scripts.run(Script.RATE_LIMIT, "bk:rl:{" + actor.userId() + "}",
                 Integer.toString(config.rateLimit().invitesPerMinute()), Integer.toString(change),
                 Long.toString(PERIOD.toMillis()))

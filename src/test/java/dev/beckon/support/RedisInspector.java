@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.beckon.redis.EmbeddedRedisServer;
+import dev.beckon.store.EventLogEntry;
 import dev.beckon.store.Shards;
 
 /** Looks at what Beckon left in Redis: keys, TTLs and the per-user event logs. */
@@ -50,7 +51,7 @@ public final class RedisInspector {
         for (int shard = 0; shard < Shards.COUNT; shard++) {
             for (Object entry : (List<?>) redis.call("LRANGE", Shards.eventStream(shard, userId), "0", "-1")) {
                 try {
-                    events.add(JSON.readTree(field((String) entry, 4)));
+                    events.add(JSON.readTree(EventLogEntry.parse((String) entry).cloudEvent(userId)));
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
@@ -74,9 +75,9 @@ public final class RedisInspector {
         for (int i = 0; i < replies.size(); i++) {
             List<String> ofThis = new ArrayList<>();
             for (Object entry : (List<?>) replies.get(i)) {
-                String type = field((String) entry, 1), invitation = field((String) entry, 2);
-                if (userAndInvitation.get(i)[1].equals(invitation)) {
-                    ofThis.add(type);
+                EventLogEntry event = EventLogEntry.parse((String) entry);
+                if (userAndInvitation.get(i)[1].equals(event.invitationId())) {
+                    ofThis.add(event.type());
                 }
             }
             types.add(ofThis);
@@ -84,18 +85,6 @@ public final class RedisInspector {
         return types;
     }
 
-    /**
-     * Field {@code n} of an event log entry {@code "<log id> <type> <invitationId|-> <state|-> <event JSON>"}
-     * (the JSON, field 4, is the rest of the entry).
-     */
-    private static String field(String entry, int n) {
-        int from = 0;
-        for (int i = 0; i < n; i++) {
-            from = entry.indexOf(' ', from) + 1;
-        }
-        int end = n == 4 ? entry.length() : entry.indexOf(' ', from);
-        return entry.substring(from, end);
-    }
 
     /** The events of one type about one invitation that {@code userId} received. */
     public static List<JsonNode> events(String userId, String type, String invitationId) {
