@@ -119,12 +119,16 @@ final class Outbox {
                 .replaceWithVoid();
     }
 
-    /** Done with an entry, delivered or dead-lettered: acknowledged and removed from the outbox. */
-    Uni<Void> finish(OutboxEntry entry) {
-        String key = key(entry.shard());
-        return redis.sendTogether(List.of(Request.cmd(Command.XACK).arg(key).arg(GROUP).arg(entry.entryId()),
-                        Request.cmd(Command.XDEL).arg(key).arg(entry.entryId())))
-                .replaceWithVoid();
+    /** Done with entries of a shard, delivered or dead-lettered: acknowledged and removed from the outbox. */
+    Uni<Void> finish(int shard, List<String> entryIds) {
+        String key = key(shard);
+        Request ack = Request.cmd(Command.XACK).arg(key).arg(GROUP);
+        Request delete = Request.cmd(Command.XDEL).arg(key);
+        for (String id : entryIds) {
+            ack.arg(id);
+            delete.arg(id);
+        }
+        return redis.sendTogether(List.of(ack, delete)).replaceWithVoid();
     }
 
     /**

@@ -73,6 +73,7 @@ public class WebhookDispatcher {
     private Redis client;
     private RedisLink commands;
     private Outbox outbox;
+    private Acknowledgements acknowledgements;
     private InFlight inFlight;
     private RetrySchedule schedule;
     private WebhookSender sender;
@@ -107,6 +108,7 @@ public class WebhookDispatcher {
         client = clients.create(vertx);
         commands = new RedisLink(client, timeout);
         outbox = new Outbox(commands, UUID.randomUUID().toString(), config.conferenceTtl().plus(config.retention()));
+        acknowledgements = new Acknowledgements(vertx, outbox);
         inFlight = new InFlight(settings.concurrency());
         schedule = new RetrySchedule(settings.initialBackoff(), MAX_BACKOFF, settings.maxAttempts());
         sender = new WebhookSender(vertx.getDelegate(), URI.create(settings.url().get()),
@@ -148,6 +150,7 @@ public class WebhookDispatcher {
         running = false;
         vertx.cancelTimer(reclaimTimer);
         readers.forEach(OutboxReader::stop);
+        acknowledgements.flush();
         commands.close();
         client.close();
         sender.close();
@@ -271,11 +274,8 @@ public class WebhookDispatcher {
                 });
     }
 
-    /** Done with an entry: acknowledged and removed from the outbox, and room for the next. */
+    /** Done with an entry: acknowledged and removed from the outbox, then room for the next. */
     private void finish(Delivery delivery) {
-        outbox.finish(delivery.entry).subscribe().with(ok -> inFlight.remove(delivery.entry), f -> {
-            LOG.debugf("ack of %s failed: %s", delivery.id, f.getMessage());
-            inFlight.remove(delivery.entry);
-        });
+        acknowledgements.finish(delivery.entry, () -> inFlight.remove(delivery.entry));
     }
 }

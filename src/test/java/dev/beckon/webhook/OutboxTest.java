@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -96,7 +98,7 @@ class OutboxTest {
         List<OutboxEntry> takenBack = a.reclaim(shard, Duration.ZERO, 10).await().atMost(TIMEOUT);
         assertEquals(5, takenBack.get(0).attempts());
 
-        a.finish(takenBack.get(0)).await().atMost(TIMEOUT);
+        a.finish(shard, List.of(takenBack.get(0).entryId())).await().atMost(TIMEOUT);
         assertEquals(0L, server.call("XLEN", Outbox.key(shard)));
         assertEquals(List.of(), b.reclaim(shard, Duration.ZERO, 10).await().atMost(TIMEOUT));
     }
@@ -130,5 +132,29 @@ class OutboxTest {
         assertEquals(0, Outbox.attemptsOf(0));
         assertEquals(0, Outbox.attemptsOf(2));
         assertEquals(6, Outbox.attemptsOf(8));
+    }
+
+    @Test
+    void entriesFinishedTogetherAreAcknowledgedAndRemovedInOneBatch() throws Exception {
+        int shard = 9;
+        Outbox a = instance("a");
+        a.createGroup(shard).await().atMost(TIMEOUT);
+        for (String subject : List.of("erin", "frank", "grace")) {
+            emit(shard, subject);
+        }
+        List<OutboxEntry> entries = readNew(a, shard);
+        assertEquals(3, entries.size());
+        server.call("CONFIG", "RESETSTAT");
+
+        Acknowledgements acknowledgements = new Acknowledgements(vertx, a);
+        CountDownLatch done = new CountDownLatch(3);
+        entries.forEach(entry -> acknowledgements.finish(entry, done::countDown));
+        assertTrue(done.await(3, TimeUnit.SECONDS), "each finish is called back once its batch is acknowledged");
+
+        assertEquals(0L, server.call("XLEN", Outbox.key(shard)));
+        assertEquals(0L, ((List<?>) server.call("XPENDING", Outbox.key(shard), Outbox.GROUP)).get(0));
+        String stats = (String) server.call("INFO", "commandstats");
+        assertTrue(stats.contains("cmdstat_xack:calls=1,") && stats.contains("cmdstat_xdel:calls=1,"),
+                "one XACK and one XDEL for the three: " + stats);
     }
 }
