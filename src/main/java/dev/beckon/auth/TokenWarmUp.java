@@ -47,6 +47,10 @@ public class TokenWarmUp {
             authenticator.fromToken("");
         } catch (ApiException expected) {
             // refused, as every empty token is
+        } catch (RuntimeException stopping) {
+            // the application stopped before the warm-up ran: nothing to prepare any more
+            LOG.debugf("Token verification not prepared: %s", stopping);
+            return;
         }
         try {
             parser.parse(token());
