@@ -20,7 +20,7 @@ local pair_key = IN.pair and (P .. 'pair:' .. IN.pair)
 
 local bucket
 if IN.rateLimit then
-  bucket = { key = 'bk:rl:{' .. actor.userId .. '}', limit = IN.rateLimit.limit, period = IN.rateLimit.periodMs }
+  bucket = { key = bucket_key(actor.userId), limit = IN.rateLimit.limit, period = IN.rateLimit.periodMs }
   bucket.tokens = bucket_tokens(bucket.key, bucket.limit, bucket.period, NOW)
   local wait = bucket_wait(bucket.tokens, #IN.invitees, bucket.limit, bucket.period)
   if wait > 0 then return err('rate_limited', int(wait)) end

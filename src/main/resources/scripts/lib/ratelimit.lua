@@ -5,6 +5,8 @@
 -- charged before the step and refunded after it) and the invite step on a single Redis, which
 -- charges exactly what it rang in the same atomic step.
 
+local function bucket_key(uid) return 'bk:rl:{' .. uid .. '}' end
+
 -- The bucket's tokens at now (ms), refilled since it was last written.
 local function bucket_tokens(key, limit, period, now)
   local bucket = redis.call('HMGET', key, 'tokens', 'at')

@@ -68,7 +68,7 @@ public class InviteRateLimit {
             return Uni.createFrom().failure(ApiException.rateLimited(
                     "One request cannot send more than " + limit + " invitations.", PERIOD.toSeconds()));
         }
-        if (!topology.clustered()) {
+        if (topology.scriptsReachEveryKey()) {
             return send.apply(new InStep(limit, PERIOD.toMillis()))
                     .onFailure(InviteRateLimit::exceededInStep)
                     .transform(failure -> exceeded(limit, Long.parseLong(failure.getMessage())));
@@ -112,7 +112,7 @@ public class InviteRateLimit {
     }
 
     private Uni<Long> bucket(Actor actor, int change) {
-        // the bucket key; the invite step names it the same (scripts/invite.lua)
+        // the bucket key, bucket_key in scripts/lib/ratelimit.lua
         return scripts.run(Script.RATE_LIMIT, "bk:rl:{" + actor.userId() + "}",
                 Integer.toString(config.rateLimit().invitesPerMinute()), Integer.toString(change),
                 Long.toString(PERIOD.toMillis()))

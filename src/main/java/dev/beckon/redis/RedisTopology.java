@@ -9,8 +9,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Whether Beckon talks to one Redis or to a Redis Cluster, read from the Quarkus Redis client's
- * own settings so there is nothing extra to configure. Cluster mode changes two things: commands
- * of different slots cannot share a pipeline, and pub/sub needs a plain connection to one node.
+ * own settings so there is nothing extra to configure. Cluster mode changes three things: commands
+ * of different slots cannot share a pipeline, a script cannot reach keys outside its slot, and
+ * pub/sub needs a plain connection to one node.
  */
 @ApplicationScoped
 public class RedisTopology {
@@ -29,6 +30,15 @@ public class RedisTopology {
 
     public boolean clustered() {
         return "cluster".equalsIgnoreCase(clientType);
+    }
+
+    /**
+     * Whether one script may touch keys of other slots too: a state step then keeps the users' own
+     * keys (busy markers, the invite rate limit) in the same atomic step. True for one Redis (a
+     * primary alone, with replicas or behind Sentinel), false on a cluster.
+     */
+    public boolean scriptsReachEveryKey() {
+        return !clustered();
     }
 
     /** Connections the client keeps per node at most ({@code quarkus.redis.max-pool-size}). */

@@ -59,11 +59,6 @@ public class ConferenceStore {
     @Inject
     RedisTopology topology;
 
-    /**
-     * Whether the state steps keep the busy markers themselves: on a single Redis they can, in the
-     * same atomic step; on a cluster a marker sits in its user's own slot (see BusyMarkers).
-     */
-    private boolean markersInStep;
 
     private final SecureRandom random = new SecureRandom();
 
@@ -103,7 +98,6 @@ public class ConferenceStore {
 
     @PostConstruct
     void init() {
-        markersInStep = !topology.clustered();
         settings = new String[] {
                 null, null,
                 Long.toString(config.conferenceTtl().toMillis()),
@@ -117,7 +111,7 @@ public class ConferenceStore {
                 Long.toString(MARK_SLACK_MS),
                 Integer.toString(LOG_TRIM_OVER),
                 Integer.toString(LOG_TRIM_EVERY),
-                markersInStep ? "1" : "0" };
+                topology.scriptsReachEveryKey() ? "1" : "0" };
     }
 
     /** The conference document fixed at creation. */
@@ -153,7 +147,7 @@ public class ConferenceStore {
      */
     private Uni<Invited> withBusy(String conferenceId, Actor actor, List<Invitee> invitees, InviteRateLimit.InStep bucket,
             java.util.function.Function<ObjectNode, Uni<Invited>> step) {
-        if (markersInStep) {
+        if (topology.scriptsReachEveryKey()) {
             return step.apply(inviteInput(conferenceId, actor, invitees, bucket));
         }
         return busyMarkers.busy(conferenceId, invitees.stream().map(Invitee::userId).toList()).chain(busy -> {

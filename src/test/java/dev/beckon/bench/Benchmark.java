@@ -90,12 +90,7 @@ public final class Benchmark {
             HttpClient calls = client(beckon.port(), 128);
             BeckonTarget target = new BeckonTarget(calls, Tokens::user);
             header();
-            boolean first = true;
-            for (int pairs : PAIRS) {
-                // the first run also warms the JIT up
-                measure(target, streams, pairs, first ? WARMUP.multipliedBy(2) : WARMUP, null, redis, beckon.pid());
-                first = false;
-            }
+            closedLoops(target, streams, redis, beckon.pid());
             for (String run : RATES) {
                 String[] at = run.split("@");
                 measure(target, streams, Integer.parseInt(at[0]), WARMUP, Double.parseDouble(at[1]), redis, beckon.pid());
@@ -112,6 +107,16 @@ public final class Benchmark {
         }
         runNchan();
         summary();
+    }
+
+    /** A closed-loop run per pair count against a Beckon JVM just started: the first also warms its JIT up. */
+    private void closedLoops(Target target, HttpClient streams, EmbeddedRedisServer redis, long servicePid)
+            throws InterruptedException {
+        boolean first = true;
+        for (int pairs : PAIRS) {
+            measure(target, streams, pairs, first ? WARMUP.multipliedBy(2) : WARMUP, null, redis, servicePid);
+            first = false;
+        }
     }
 
     private void measure(Target target, HttpClient streams, int pairs, Duration warmup, Double rate, EmbeddedRedisServer redis)
@@ -170,11 +175,7 @@ public final class Benchmark {
             HttpClient streams = client(beckon.port(), 4096);
             BeckonTarget target = new BeckonTarget(client(beckon.port(), 128), Tokens::user, "Beckon+hooks");
             header();
-            boolean first = true;
-            for (int pairs : PAIRS) {
-                measure(target, streams, pairs, first ? WARMUP.multipliedBy(2) : WARMUP, null, redis, beckon.pid());
-                first = false;
-            }
+            closedLoops(target, streams, redis, beckon.pid());
             line(String.format("Webhook deliveries answered 204 over the whole run: %d", delivered.get()));
         } finally {
             redis.stop();
