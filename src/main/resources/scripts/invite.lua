@@ -30,9 +30,12 @@ local rang = 0
 -- Glare: the one person rung is ringing the caller right now in a conference of just those two.
 -- The caller accepts that invitation instead of starting a second call.
 if IN.create and pair_key then
+  -- the key outlives most calls it names: three fields tell first whether that one still rings,
+  -- so a pair calling each other over and over does not load its last, finished conference
   local iid = redis.call('GET', pair_key)
   local gcid = iid and cid_of(iid)
-  local inv = gcid and get_inv(gcid, iid)
+  local peeked = gcid and peek_inv(gcid, iid)
+  local inv = peeked and not TERMINAL[peeked.state] and get_inv(gcid, iid)
   if inv and not TERMINAL[inv.state] and inv.to.userId == actor.userId
       and inv.from.userId == IN.invitees[1].userId then
     local gc = load_conf(gcid)

@@ -1,7 +1,14 @@
 -- The base of every state-machine script: its arguments, the Redis clock, keys, values and the
 -- reply. A script names the pieces of lib/ it uses with "--- @include lib/<piece>" lines;
 -- RedisScripts puts each piece in once, before the script, when it loads the scripts, so one
--- EVALSHA is one atomic step of the state machine and carries only what it uses.
+-- call is one atomic step of the state machine.
+--
+-- A step starts with begin(KEYS, ARGV), which sets the step's input, limits and clock and starts
+-- the pieces' per-step state afresh (each piece registers that with per_step); everything else
+-- the pieces define is the same for every step. So the same pieces serve both ways Redis runs
+-- them: as a script (EVALSHA: the pieces, then begin, then the step), where they are defined
+-- anew on every call, and, on a single Redis 7, as one function library (FCALL: each step a
+-- function that calls begin), where they are defined once when the library is loaded.
 --
 -- KEYS[1]  shard prefix "bk:{tag}:". Every key a script touches starts with it, so each call
 --          stays in one Redis Cluster hash slot; the ids encode their shard.
@@ -20,42 +27,8 @@
 -- Documents are stored as the JSON clients see, so a change encodes each document once and the
 -- same text goes into Redis, into every event about it and back to the caller.
 
-local P = KEYS[1]
-local IN = cjson.decode(ARGV[1])
-local SHARD = ARGV[2]
-local CONF_TTL = tonumber(ARGV[3])
-local RETAIN = tonumber(ARGV[4])
-local WINDOW = tonumber(ARGV[5])
-local HOOKS = ARGV[6] == '1'
-local HISTORY = tonumber(ARGV[7])
-local MAX_RING = tonumber(ARGV[8])
-local MAX_PARTICIPANTS = tonumber(ARGV[9])
-local PUSH = ARGV[10] == '1'
-local MARK_SLACK = tonumber(ARGV[11])
-local LOG_TRIM_OVER = tonumber(ARGV[12])
-local LOG_TRIM_EVERY = tonumber(ARGV[13])
-local MARKERS_HERE = ARGV[14] == '1'
 -- the sweepers' wake-up channel (ExpirySweeper.CHANNEL)
 local EXPIRY_CHANNEL = 'bk:expiry'
-
-local NOW, LOG_ID_BASE
-do
-  local t = redis.call('TIME')
-  NOW = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-  -- event log ids of this step: "<NOW>-<LOG_ID_BASE + n>" (see emit)
-  LOG_ID_BASE = (tonumber(t[2]) % 1000) * 1000000
-end
-
--- Numbers go to Redis as strings made here with integer formatting; left to Redis, each would
--- be printed with %.17g, which costs more than most of the commands they are part of.
-local function int(n) return string.format('%d', n) end
-local NOW_S = int(NOW)
-local LOG_ID_PREFIX = NOW_S .. '-'
-local INDEX_TTL_S = int(CONF_TTL + RETAIN)
-local WINDOW_S = int(WINDOW)
-local TRIM_FROM_S = int(-(HISTORY + 1))
--- no ring lasts longer than MAX_RING, so every open invitation was created after this
-local OPEN_SINCE_S = int(NOW - MAX_RING)
 
 local TERMINAL = { ACCEPTED = true, DECLINED = true, CANCELED = true, EXPIRED = true }
 local PARTICIPANT_STATUS = { ACCEPTED = 'CONNECTED', DECLINED = 'DECLINED', CANCELED = 'CANCELED', EXPIRED = 'EXPIRED' }
@@ -64,17 +37,18 @@ local ALL_PERMISSIONS = { 'JOIN', 'SEND_AUDIO', 'SEND_VIDEO', 'SHARE_SCREEN', 'S
 local DEFAULT_PERMISSIONS = { 'JOIN', 'SEND_AUDIO', 'SEND_VIDEO', 'SHARE_SCREEN', 'SHARE_VIDEO', 'SHARE_FILE',
   'SEND_MESSAGE', 'RECORD', 'STREAM' }
 
--- keys ------------------------------------------------------------------------------------------
--- A conference is one hash, so a step reads it once (HGETALL), writes it once (one HSET of what
--- changed) and sets one TTL. Fields: doc (the document), x (expires, ms), ended (ms), po, seq,
--- evseq (counters: participant order, invitations, steps), p:<userId> (participant JSON),
--- <invitationId> (invitation JSON), <invitationId>:x (its deadline, ms), <invitationId>:r (the
--- id of the event that announced it). Invitation ids start with the conference id, so they
--- never meet the other fields.
-local function k_conf(cid) return P .. 'c:' .. cid end
-local K_DUE = P .. 'due'                                    -- zset: open invitationId -> expiresAt ms
-local function k_user(kind, uid) return P .. kind .. ':' .. uid end
--- per user, in this shard: in / out (history: invitationId -> created ms), ev (event log, a list)
+-- the step's input and limits (see ARGV above) and its clock: set by begin
+local P, IN, SHARD, CONF_TTL, RETAIN, WINDOW, HOOKS, HISTORY, MAX_RING, MAX_PARTICIPANTS, PUSH, MARK_SLACK,
+  LOG_TRIM_OVER, LOG_TRIM_EVERY, MARKERS_HERE
+-- NOW: the Redis clock (ms); event log ids of the step are "<NOW>-<LOG_ID_BASE + n>" (see emit)
+local NOW, LOG_ID_BASE, NOW_S, NOW_ISO, LOG_ID_PREFIX, INDEX_TTL_S, WINDOW_S, TRIM_FROM_S, OPEN_SINCE_S, K_DUE
+-- What this step did to invitations, for the metrics: "CREATED=1,ACCEPTED=1" (see ok and err),
+-- and to the per-user busy markers (see mark): lines after the transitions.
+local TRANSITIONS, MARKS
+
+-- Numbers go to Redis as strings made here with integer formatting; left to Redis, each would
+-- be printed with %.17g, which costs more than most of the commands they are part of.
+local function int(n) return string.format('%d', n) end
 
 -- values ----------------------------------------------------------------------------------------
 local function iso(ms)
@@ -97,7 +71,47 @@ local function iso(ms)
     math.floor(sod / 3600), math.floor((sod % 3600) / 60), sod % 60, milli)
 end
 
-local NOW_ISO = iso(NOW)
+-- The per-step state of the pieces: each registers a function that starts it afresh.
+local STEP_STARTS = {}
+local function per_step(start) STEP_STARTS[#STEP_STARTS + 1] = start end
+
+local function begin(keys, argv)
+  P = keys[1]
+  IN = cjson.decode(argv[1])
+  SHARD = argv[2]
+  CONF_TTL, RETAIN, WINDOW = tonumber(argv[3]), tonumber(argv[4]), tonumber(argv[5])
+  HOOKS = argv[6] == '1'
+  HISTORY, MAX_RING, MAX_PARTICIPANTS = tonumber(argv[7]), tonumber(argv[8]), tonumber(argv[9])
+  PUSH = argv[10] == '1'
+  MARK_SLACK, LOG_TRIM_OVER, LOG_TRIM_EVERY = tonumber(argv[11]), tonumber(argv[12]), tonumber(argv[13])
+  MARKERS_HERE = argv[14] == '1'
+  local t = redis.call('TIME')
+  NOW = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  LOG_ID_BASE = (tonumber(t[2]) % 1000) * 1000000
+  NOW_S = int(NOW)
+  NOW_ISO = iso(NOW)
+  LOG_ID_PREFIX = NOW_S .. '-'
+  INDEX_TTL_S = int(CONF_TTL + RETAIN)
+  WINDOW_S = int(WINDOW)
+  TRIM_FROM_S = int(-(HISTORY + 1))
+  -- no ring lasts longer than MAX_RING, so every open invitation was created after this
+  OPEN_SINCE_S = int(NOW - MAX_RING)
+  K_DUE = P .. 'due'                                    -- zset: open invitationId -> expiresAt ms
+  TRANSITIONS, MARKS = {}, {}
+  for i = 1, #STEP_STARTS do STEP_STARTS[i]() end
+end
+
+-- keys ------------------------------------------------------------------------------------------
+-- A conference is one hash, so a step reads it once (HGETALL), writes it once (one HSET of what
+-- changed) and sets one TTL. Fields: doc (the document), x (expires, ms), ended (ms), po, seq,
+-- evseq (counters: participant order, invitations, steps), p:<userId> (participant JSON),
+-- <invitationId> (invitation JSON), <invitationId>:x (its deadline, ms), <invitationId>:r (the
+-- id of the event that announced it). Invitation ids start with the conference id, so they
+-- never meet the other fields.
+local function k_conf(cid) return P .. 'c:' .. cid end
+local function k_user(kind, uid) return P .. kind .. ':' .. uid end
+-- per user, in this shard: in / out (history: invitationId -> created ms), ev (event log, a list)
+
 
 -- A document encoded without its internal fields (named '_…', at most two, given here): they are
 -- put back afterwards, so the table stays usable and no copy is made.
@@ -118,13 +132,9 @@ local function has(list, item)
   return false
 end
 
--- What this step did to invitations, for the metrics: "CREATED=1,ACCEPTED=1" (see ok and err).
-local TRANSITIONS = {}
 local function transitioned(what)
   TRANSITIONS[what] = (TRANSITIONS[what] or 0) + 1
 end
--- What this step did to the per-user busy markers (see mark): lines after the transitions.
-local MARKS = {}
 local function transitions()
   local parts = {}
   for what, n in pairs(TRANSITIONS) do parts[#parts + 1] = what .. '=' .. n end

@@ -5,7 +5,8 @@
 -- Each conference a step touches is read once into CONFS[cid] = { f = field -> value, dirty =
 -- field -> value, order = dirty fields in order, ttl = ms or nil }; flush writes what changed in
 -- one HSET and then sets the TTL persist asked for.
-local CONFS, CONF_ORDER = {}, {}
+local CONFS, CONF_ORDER
+per_step(function() CONFS, CONF_ORDER = {}, {} end)
 local function conf_state(cid)
   local s = CONFS[cid]
   if not s then
@@ -69,7 +70,8 @@ end
 -- A conference's participants are decoded once per step and kept here (userId -> participant,
 -- plus .sorted, the list in joining order, rebuilt after a participant is added or replaced):
 -- a step that announces each of n new participants to everyone decodes them once, not n times.
-local PARTS = {}
+local PARTS
+per_step(function() PARTS = {} end)
 local function participants_of(cid)
   local cache = PARTS[cid]
   if not cache then

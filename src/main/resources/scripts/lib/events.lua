@@ -4,7 +4,8 @@
 
 -- events ----------------------------------------------------------------------------------------
 -- Event ids are "<conference>.<step>.<n>": one counter bump per script run, not per event.
-local event_steps = {}
+local event_steps
+per_step(function() event_steps = {} end)
 local function step_of(cid)
   local step = event_steps[cid]
   if not step then
@@ -40,7 +41,8 @@ end
 -- slot, which a script of this shard cannot write, so the step only lists the changes in its
 -- reply ("<userId> <member> <deadline ms, 0 = gone> <step> <the step's clock, ms>") and
 -- ConferenceStore applies them right after (marks.lua).
-local MARKED, MARKED_USERS = {}, {}
+local MARKED, MARKED_USERS
+per_step(function() MARKED, MARKED_USERS = {}, {} end)
 mark = function(cid, uid, member, deadline)
   local step = step_of(cid)[1]
   if MARKERS_HERE then
@@ -81,15 +83,18 @@ end
 -- one PUBLISH per addressee, one announcement per line in the order they happened (encoded JSON
 -- holds no raw newline): see flush, which ok and err run. Returns the event id.
 
-local ANNOUNCE, ANNOUNCE_TO = {}, {}   -- addressee -> announcement lines; addressees in order
-local INDEXED, INDEXED_KEYS = {}, {}   -- history indexes added to (see user_index)
-local DUE_ADDED = false                -- whether this step added to the due index
+local ANNOUNCE, ANNOUNCE_TO           -- addressee -> announcement lines; addressees in order
+local INDEXED, INDEXED_KEYS           -- history indexes added to (see user_index)
+local DUE_ADDED                       -- whether this step added to the due index
 -- The device push outbox (PushDispatcher) gets only what rings or stops ringing a device:
 -- invitation.received (always addressed to the invitee) and an invitation's end addressed to its
 -- invitee (emit_invitation says which side that is). One XADD per such event, nothing else.
 local PUSH_ENDS = { ['invitation.accepted'] = true, ['invitation.declined'] = true,
   ['invitation.canceled'] = true, ['invitation.expired'] = true }
-local PUSH_QUEUED = false
+local PUSH_QUEUED
+per_step(function()
+  ANNOUNCE, ANNOUNCE_TO, INDEXED, INDEXED_KEYS, DUE_ADDED, PUSH_QUEUED = {}, {}, {}, {}, false, false
+end)
 local function emit(cid, type, subject, data_json, iid, state, to_invitee)
   local id = next_event_id(cid)
   local lines = list_in(ANNOUNCE, ANNOUNCE_TO, subject)

@@ -33,6 +33,7 @@ end
 -- "<shard> <deadline ms>" on their channel. Later deadlines (the usual case under load) cost
 -- nothing, and the shard's earliest is read once per step.
 local EARLIEST_DUE
+per_step(function() EARLIEST_DUE = nil end)
 local function wake_sweepers_for(deadline)
   if EARLIEST_DUE == nil then
     local first = redis.call('ZRANGE', K_DUE, '0', '0', 'WITHSCORES')

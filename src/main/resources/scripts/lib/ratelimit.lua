@@ -7,11 +7,14 @@
 
 local function bucket_key(uid) return 'bk:rl:{' .. uid .. '}' end
 
--- The bucket's tokens at now (ms), refilled since it was last written.
+-- The bucket's tokens at now (ms), refilled since it was last written. The bucket is one string,
+-- "<tokens> <ms when written>", so reading it is one GET and writing it one SET with its TTL; a
+-- bucket another version left as a hash reads as full.
 local function bucket_tokens(key, limit, period, now)
-  local bucket = redis.call('HMGET', key, 'tokens', 'at')
-  local tokens = tonumber(bucket[1]) or limit
-  local at = tonumber(bucket[2]) or now
+  local bucket = redis.pcall('GET', key)
+  local tokens, at
+  if type(bucket) == 'string' then tokens, at = string.match(bucket, '^(%S+) (%d+)$') end
+  tokens, at = tonumber(tokens) or limit, tonumber(at) or now
   return math.min(limit, tokens + (now - at) * limit / period)
 end
 
@@ -21,8 +24,8 @@ local function bucket_wait(tokens, want, limit, period)
   return math.ceil((want - tokens) * period / limit)
 end
 
--- Stores what is left; the bucket expires once it would be full again.
+-- Stores what is left; the bucket expires once it would be full again (SET replaces a bucket
+-- another version left as a hash).
 local function bucket_write(key, tokens, limit, period, now)
-  redis.call('HSET', key, 'tokens', string.format('%.4f', math.min(limit, tokens)), 'at', string.format('%d', now))
-  redis.call('PEXPIRE', key, string.format('%d', period))
+  redis.call('SET', key, string.format('%.4f %d', math.min(limit, tokens), now), 'PX', string.format('%d', period))
 end

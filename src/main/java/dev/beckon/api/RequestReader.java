@@ -13,10 +13,6 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import jakarta.inject.Singleton;
-import jakarta.validation.ConstraintViolation;
-import jakarta.validation.ElementKind;
-import jakarta.validation.Path;
-import jakarta.validation.Validator;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -35,6 +31,7 @@ import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.type.LogicalType;
 
+import dev.beckon.api.RecordConstraints.Violation;
 import dev.beckon.api.constraints.TooLarge;
 
 /**
@@ -54,11 +51,9 @@ public class RequestReader {
     }
 
     private final ObjectMapper strict;
-    private final Validator validator;
 
-    public RequestReader(ObjectMapper mapper, Validator validator) {
+    public RequestReader(ObjectMapper mapper) {
         this.strict = strict(mapper);
-        this.validator = validator;
     }
 
     /** A copy of Beckon's mapper that reads a JSON value only as what the record says it is. */
@@ -109,7 +104,7 @@ public class RequestReader {
         } catch (JsonProcessingException | IllegalArgumentException e) {
             throw mismatch(e, type);
         }
-        Set<ConstraintViolation<T>> violations = validator.validate(request);
+        List<Violation> violations = RecordConstraints.check(request);
         if (!violations.isEmpty()) {
             throw toApiException(violations.stream().min(FIRST).orElseThrow(), type);
         }
@@ -120,10 +115,10 @@ public class RequestReader {
     }
 
     /** Capacity first (it was checked before the elements), then by field, a field's absence first. */
-    private static final Comparator<ConstraintViolation<?>> FIRST = Comparator
-            .comparing((ConstraintViolation<?> v) -> !isOverCapacity(v))
-            .thenComparing(v -> path(v.getPropertyPath()))
-            .thenComparing(v -> v.getInvalidValue() != null);
+    private static final Comparator<Violation> FIRST = Comparator
+            .comparing((Violation v) -> !isOverCapacity(v))
+            .thenComparing(Violation::path)
+            .thenComparing(v -> v.value() != null);
 
     private static ApiException mismatch(Exception e, Class<?> root) {
         if (e instanceof DatabindException databind && !((JsonMappingException) databind).getPath().isEmpty()) {
@@ -139,10 +134,10 @@ public class RequestReader {
         return ApiException.invalid("The request body does not match its schema: send one JSON object as documented at /q/openapi.");
     }
 
-    private static ApiException toApiException(ConstraintViolation<?> violation, Class<?> root) {
-        String field = path(violation.getPropertyPath());
-        var annotation = violation.getConstraintDescriptor().getAnnotation();
-        Object value = violation.getInvalidValue();
+    private static ApiException toApiException(Violation violation, Class<?> root) {
+        String field = violation.path();
+        var annotation = violation.annotation();
+        Object value = violation.value();
         boolean element = field.endsWith("]");
         if (isOverCapacity(violation)) {
             return ApiException.tooLarge("At most " + ((Size) annotation).max() + " entries in '" + field + "' per request.");
@@ -162,18 +157,17 @@ public class RequestReader {
             }
         } else if (annotation instanceof Min || annotation instanceof Max || annotation instanceof Pattern
                 || annotation instanceof NotNull) {
-            AnnotatedType target = resolve(root, steps(violation.getPropertyPath()));
-            problem = target == null ? violation.getMessage() : expectation(target);
+            AnnotatedType target = resolve(root, violation.steps());
+            problem = target == null ? RecordConstraints.message(annotation) : expectation(target);
         } else {
-            problem = violation.getMessage();
+            problem = RecordConstraints.message(annotation);
         }
         return ApiException.invalid("'" + field + "' " + problem);
     }
 
-    private static boolean isOverCapacity(ConstraintViolation<?> violation) {
-        return violation.getConstraintDescriptor().getAnnotation() instanceof Size size
-                && violation.getConstraintDescriptor().getPayload().contains(TooLarge.class)
-                && violation.getInvalidValue() instanceof Collection<?> c && c.size() > size.max();
+    private static boolean isOverCapacity(Violation violation) {
+        return violation.annotation() instanceof Size size && RecordConstraints.hasPayload(size, TooLarge.class)
+                && violation.value() instanceof Collection<?> c && c.size() > size.max();
     }
 
     /** What a field must be, from its type and its constraints: the message for a value of the wrong type. */
@@ -263,37 +257,5 @@ public class RequestReader {
             }
         }
         return out.toString();
-    }
-
-    /** {@code participants[0].userId}: the validator's path written as the JSON names it. */
-    private static String path(Path path) {
-        StringBuilder out = new StringBuilder();
-        for (Path.Node node : path) {
-            if (node.getIndex() != null) {
-                out.append('[').append(node.getIndex()).append(']');
-            }
-            if (node.getKind() == ElementKind.PROPERTY) {
-                out.append(out.isEmpty() ? "" : ".").append(jsonName(node.getName()));
-            }
-        }
-        return out.toString();
-    }
-
-    private static List<Object> steps(Path path) {
-        List<Object> steps = new ArrayList<>();
-        for (Path.Node node : path) {
-            if (node.getIndex() != null) {
-                steps.add(node.getIndex());
-            }
-            if (node.getKind() == ElementKind.PROPERTY) {
-                steps.add(jsonName(node.getName()));
-            }
-        }
-        return steps;
-    }
-
-    /** Java cannot name a field {@code protected}; the records call it {@code isProtected}. */
-    private static String jsonName(String javaName) {
-        return javaName.equals("isProtected") ? "protected" : javaName;
     }
 }

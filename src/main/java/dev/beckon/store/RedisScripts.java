@@ -1,14 +1,7 @@
 package dev.beckon.store;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -35,6 +28,14 @@ import io.vertx.redis.client.impl.types.ErrorType;
  * loaded per request; a server that does not know the script yet (first call, restart,
  * failover, SCRIPT FLUSH) answers NOSCRIPT and gets one EVAL, which caches it again.
  * <p>
+ * On a single Redis 7 or newer, the state steps run as functions of one library instead (see
+ * {@link ScriptSources}): FCALL, where the library's helpers were defined once when it loaded,
+ * not on every call. A server without the library (first call, restart without persistence,
+ * FUNCTION FLUSH) answers that the function is not found and gets FUNCTION LOAD, then the call
+ * again; a server without functions (Redis 6.2) answers that FCALL is unknown, and from then on
+ * the steps run as scripts. A Redis Cluster runs them as scripts too: a library would have to be
+ * loaded on every primary, and kept there through failovers and resharding.
+ * <p>
  * Any failure to reach Redis, or a reply that says the server cannot serve now (LOADING,
  * READONLY, CLUSTERDOWN…), becomes 503 {@code unavailable}; other error replies are passed on
  * (an error raised inside a script is a bug and ends as a 500).
@@ -45,6 +46,9 @@ public class RedisScripts {
     private static final Logger LOG = Logger.getLogger(RedisScripts.class);
 
     private final Map<Script, Loaded> scripts = new EnumMap<>(Script.class);
+
+    /** The state steps as functions; null against a cluster, or once the server turned out to have none. */
+    private volatile ScriptSources.Library library;
 
     @Inject
     Redis redis;
@@ -69,33 +73,11 @@ public class RedisScripts {
             clusterLimit = new ClusterCommandLimit(topology.poolSize() - 2, topology.poolWaiting());
         }
         for (Script script : Script.values()) {
-            String source = withIncludes(script.file);
-            scripts.put(script, new Loaded(source, sha1(source)));
+            String source = ScriptSources.script(script.file);
+            scripts.put(script, new Loaded(source, ScriptSources.sha1(source)));
         }
-    }
-
-    private static final String INCLUDE = "--- @include ";
-
-    /**
-     * A script with the pieces it includes put in its place, each piece once and before what
-     * uses it (a piece's own includes come first), so a script carries only the helpers it uses.
-     */
-    static String withIncludes(String name) {
-        StringBuilder source = new StringBuilder();
-        include(name, source, new java.util.HashSet<>());
-        return source.toString();
-    }
-
-    private static void include(String name, StringBuilder source, java.util.Set<String> included) {
-        if (!included.add(name)) {
-            return;
-        }
-        for (String line : read(name).split("\n", -1)) {
-            if (line.startsWith(INCLUDE)) {
-                include(line.substring(INCLUDE.length()).trim(), source, included);
-            } else {
-                source.append(line).append('\n');
-            }
+        if (!clustered) {
+            library = ScriptSources.library(List.of(Script.values()));
         }
     }
 
@@ -109,10 +91,46 @@ public class RedisScripts {
 
     /** Runs {@code script} with one key (which decides the Redis Cluster slot) and {@code args}. */
     public Uni<Response> run(Script script, String key, String... args) {
+        String function = function(script);
+        if (function == null) {
+            return runScript(script, key, args);
+        }
+        return send(call(Command.FCALL, function, key, args))
+                .onFailure(RedisScripts::isNoFunction)
+                .recoverWithUni(() -> loadLibrary().chain(functions -> functions
+                        ? send(call(Command.FCALL, function, key, args))
+                        : runScript(script, key, args)));
+    }
+
+    private Uni<Response> runScript(Script script, String key, String... args) {
         Loaded loaded = scripts.get(script);
         return send(call(Command.EVALSHA, loaded.sha, key, args))
                 .onFailure(RedisScripts::isNoScript)
                 .recoverWithUni(() -> send(call(Command.EVAL, loaded.source, key, args)));
+    }
+
+    /** The function that runs {@code script}, or null when it runs as a script. */
+    private String function(Script script) {
+        ScriptSources.Library functions = library;
+        return functions == null ? null : functions.functions().get(script);
+    }
+
+    /**
+     * Loads the library (again); true when the server has it now, false when it has no functions,
+     * which sends every later call down the script path.
+     */
+    private Uni<Boolean> loadLibrary() {
+        ScriptSources.Library functions = library;
+        if (functions == null) {
+            return Uni.createFrom().item(false);
+        }
+        return send(Request.cmd(Command.FUNCTION).arg("LOAD").arg("REPLACE").arg(functions.source()))
+                .replaceWith(true)
+                .onFailure(RedisScripts::isUnknownCommand).recoverWithItem(unknown -> {
+                    LOG.infof("Redis has no functions (%s): the state steps run as scripts", unknown.getMessage());
+                    library = null;
+                    return false;
+                });
     }
 
     private static Request call(Command command, String body, String key, String[] args) {
@@ -135,13 +153,26 @@ public class RedisScripts {
     public Uni<List<Response>> runEach(Script script, List<Call> calls) {
         Loaded loaded = scripts.get(script);
         if (!clustered) {
-            List<Request> batch = new ArrayList<>(calls.size());
-            for (Call call : calls) {
-                batch.add(call(Command.EVALSHA, loaded.sha, call.key(), call.args()));
+            String function = function(script);
+            if (function != null) {
+                return sendTogether(batch(Command.FCALL, function, calls))
+                        .onFailure(RedisScripts::isNoFunction)
+                        .recoverWithUni(() -> loadLibrary().chain(functions -> functions
+                                ? sendTogether(batch(Command.FCALL, function, calls))
+                                : runEach(script, calls)));
             }
-            return sendTogether(batch).onFailure(RedisScripts::isNoScript).recoverWithUni(() -> runEachSeparately(script, calls));
+            return sendTogether(batch(Command.EVALSHA, loaded.sha, calls))
+                    .onFailure(RedisScripts::isNoScript).recoverWithUni(() -> runEachSeparately(script, calls));
         }
         return runEachSeparately(script, calls);
+    }
+
+    private static List<Request> batch(Command command, String body, List<Call> calls) {
+        List<Request> batch = new ArrayList<>(calls.size());
+        for (Call call : calls) {
+            batch.add(call(command, body, call.key(), call.args()));
+        }
+        return batch;
     }
 
     private Uni<List<Response>> runEachSeparately(Script script, List<Call> calls) {
@@ -190,6 +221,15 @@ public class RedisScripts {
         return t.getMessage() != null && t.getMessage().contains("NOSCRIPT");
     }
 
+    /** The server lacks the library ("Function not found") or functions altogether (FCALL unknown). */
+    private static boolean isNoFunction(Throwable t) {
+        return t.getMessage() != null && (t.getMessage().contains("Function not found") || isUnknownCommand(t));
+    }
+
+    private static boolean isUnknownCommand(Throwable t) {
+        return t.getMessage() != null && t.getMessage().contains("unknown command");
+    }
+
     /**
      * Errors that describe the server's or the connection's state, not the command: retrying later
      * is the remedy. CONNECTION_CLOSED is the client's own, for requests cut off with their connection.
@@ -229,25 +269,5 @@ public class RedisScripts {
             }
         }
         return ApiException.unavailable("The state store (Redis) is unavailable; retry shortly.");
-    }
-
-    private static String read(String name) {
-        String path = "scripts/" + name + ".lua";
-        try (InputStream in = Thread.currentThread().getContextClassLoader().getResourceAsStream(path)) {
-            if (in == null) {
-                throw new IllegalStateException("Missing resource " + path);
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static String sha1(String source) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(source.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -141,11 +141,11 @@ final class RedisFigures {
         CpuTime[] cpu = new CpuTime[2];
         generator.onMeasure(() -> {
             stats.add(commandStats(redis));
-            scriptMicros[0] = commandMicros(redis, "evalsha");
+            scriptMicros[0] = commandMicros(redis, "evalsha") + commandMicros(redis, "fcall");
             cpu[0] = CpuTime.of(redis.pid());
         }, () -> {
             cpu[1] = CpuTime.of(redis.pid());
-            scriptMicros[1] = commandMicros(redis, "evalsha");
+            scriptMicros[1] = commandMicros(redis, "evalsha") + commandMicros(redis, "fcall");
             stats.add(commandStats(redis));
         });
         LoadGenerator.Result result = generator.run(PAIRS, WARMUP, SECONDS, RATE > 0 ? RATE : null);
@@ -166,7 +166,7 @@ final class RedisFigures {
                 RATE > 0 ? String.format("%.0f cycles/s", RATE) : "closed loop", result.errors());
         System.out.printf("Redis commands per cycle: %.2f (scripts' commands included)%n  by command:%s%n", total / (double) cycles, by);
         System.out.printf("Redis CPU per cycle: %.0f µs (user %.0f + sys %.0f), %.0f µs without Redis' idle work (%.1f ms/s);"
-                + " in scripts (EVALSHA, commandstats, wall clock): %.0f µs%n",
+                + " in scripts and functions (EVALSHA and FCALL, commandstats, wall clock): %.0f µs%n",
                 (used.userMs() + used.systemMs()) * 1000.0 / cycles, used.userMs() * 1000.0 / cycles, used.systemMs() * 1000.0 / cycles,
                 (used.userMs() + used.systemMs() - idleMsPerSecond * result.seconds()) * 1000.0 / cycles, idleMsPerSecond,
                 (scriptMicros[1] - scriptMicros[0]) / (double) cycles);

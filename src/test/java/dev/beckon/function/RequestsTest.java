@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 
-import jakarta.validation.Validation;
-
-import org.hibernate.validator.messageinterpolation.ParameterMessageInterpolator;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
@@ -26,8 +23,7 @@ import dev.beckon.api.RequestReader;
 class RequestsTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final RequestReader READER = new RequestReader(JSON, Validation.byDefaultProvider().configure()
-            .messageInterpolator(new ParameterMessageInterpolator()).buildValidatorFactory().getValidator());
+    private static final RequestReader READER = new RequestReader(JSON);
 
     private static <T> T read(String body, Class<T> type) throws Exception {
         return READER.read(JSON.readTree(body), type);

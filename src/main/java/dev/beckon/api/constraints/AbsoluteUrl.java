@@ -30,9 +30,11 @@ public @interface AbsoluteUrl {
 
         @Override
         public boolean isValid(String value, ConstraintValidatorContext context) {
-            if (value == null) {
-                return true;
-            }
+            return value == null || isAbsolute(value);
+        }
+
+        /** Whether the text parses as a URI with a scheme. */
+        public static boolean isAbsolute(String value) {
             try {
                 return new URI(value).getScheme() != null;
             } catch (URISyntaxException e) {

@@ -36,7 +36,7 @@ public @interface Text {
         }
 
         /** Rejects lone surrogates and control characters other than tab and newlines. */
-        static boolean isWellFormed(String text) {
+        public static boolean isWellFormed(String text) {
             for (int i = 0; i < text.length(); i++) {
                 char c = text.charAt(i);
                 if (Character.isHighSurrogate(c)) {
