@@ -36,8 +36,7 @@ if IN.create and pair_key then
   local gcid = iid and cid_of(iid)
   local peeked = gcid and peek_inv(gcid, iid)
   local inv = peeked and not TERMINAL[peeked.state] and get_inv(gcid, iid)
-  if inv and not TERMINAL[inv.state] and inv.to.userId == actor.userId
-      and inv.from.userId == IN.invitees[1].userId then
+  if inv and inv.to.userId == actor.userId and inv.from.userId == IN.invitees[1].userId then
     local gc = load_conf(gcid)
     if expire_if_due(gcid, inv) then
       persist(gcid, gc, false)

@@ -39,8 +39,21 @@ import dev.beckon.api.constraints.Text;
  */
 final class RecordConstraints {
 
-    /** One broken rule: where (as the request spells it), which annotation, and the value there. */
-    record Violation(String path, List<Object> steps, Annotation annotation, Object value) {
+    /** One broken rule: where (field names and list indexes), which annotation, and the value there. */
+    record Violation(List<Object> steps, Annotation annotation, Object value) {
+
+        /** Where, as the request spells it: {@code participants[0].userId}. */
+        String path() {
+            StringBuilder out = new StringBuilder();
+            for (Object step : steps) {
+                if (step instanceof Integer index) {
+                    out.append('[').append(index).append(']');
+                } else {
+                    out.append(out.isEmpty() ? "" : ".").append(step);
+                }
+            }
+            return out.toString();
+        }
     }
 
     private static final Map<Class<?>, List<Component>> RULES = new ConcurrentHashMap<>();
@@ -51,34 +64,31 @@ final class RecordConstraints {
     /** Every rule {@code request} breaks, nested records and list elements included. */
     static List<Violation> check(Object request) {
         List<Violation> out = new ArrayList<>();
-        checkRecord(request, "", List.of(), out);
+        checkRecord(request, List.of(), out);
         return out;
     }
 
-    private static void checkRecord(Object record, String path, List<Object> steps, List<Violation> out) {
+    private static void checkRecord(Object record, List<Object> steps, List<Violation> out) {
         for (Component component : RULES.computeIfAbsent(record.getClass(), RecordConstraints::rulesOf)) {
             Object value = component.read(record);
-            String at = path.isEmpty() ? component.name : path + "." + component.name;
             List<Object> here = append(steps, component.name);
-            checkValue(value, component.rules, component.valid, at, here, out);
+            checkValue(value, component.own, here, out);
             if (value instanceof List<?> list && component.element != null) {
                 for (int i = 0; i < list.size(); i++) {
-                    checkValue(list.get(i), component.element.rules, component.element.valid, at + "[" + i + "]",
-                            append(here, i), out);
+                    checkValue(list.get(i), component.element, append(here, i), out);
                 }
             }
         }
     }
 
-    private static void checkValue(Object value, List<Rule> rules, boolean valid, String path, List<Object> steps,
-            List<Violation> out) {
-        for (Rule rule : rules) {
+    private static void checkValue(Object value, Rules rules, List<Object> steps, List<Violation> out) {
+        for (Rule rule : rules.rules) {
             if (!rule.test.test(value)) {
-                out.add(new Violation(path, steps, rule.annotation, value));
+                out.add(new Violation(steps, rule.annotation, value));
             }
         }
-        if (valid && value != null && value.getClass().isRecord()) {
-            checkRecord(value, path, steps, out);
+        if (rules.valid && value != null && value.getClass().isRecord()) {
+            checkRecord(value, steps, out);
         }
     }
 
@@ -97,7 +107,8 @@ final class RecordConstraints {
     private record Rules(List<Rule> rules, boolean valid) {
     }
 
-    private record Component(String name, Method accessor, List<Rule> rules, boolean valid, Rules element) {
+    /** A record component: its JSON name, its accessor, its rules and (a list's) its elements' rules. */
+    private record Component(String name, Method accessor, Rules own, Rules element) {
         Object read(Object record) {
             try {
                 return accessor.invoke(record);
@@ -129,7 +140,7 @@ final class RecordConstraints {
                 AnnotatedType elementType = list.getAnnotatedActualTypeArguments()[0];
                 element = rules(elementType.getAnnotations(), field.getName() + "[]");
             }
-            components.add(new Component(jsonName(field.getName()), accessor, own.rules, own.valid, element));
+            components.add(new Component(jsonName(field.getName()), accessor, own, element));
         }
         return List.copyOf(components);
     }

@@ -59,7 +59,6 @@ public class ConferenceStore {
     @Inject
     RedisTopology topology;
 
-
     private final SecureRandom random = new SecureRandom();
 
     /** A fresh conference id (it names its shard). */

@@ -72,12 +72,13 @@ public class RedisScripts {
             // a couple of connections stay free for the client's own use (health checks)
             clusterLimit = new ClusterCommandLimit(topology.poolSize() - 2, topology.poolWaiting());
         }
+        ScriptSources sources = new ScriptSources();
         for (Script script : Script.values()) {
-            String source = ScriptSources.script(script.file);
+            String source = sources.script(script.file);
             scripts.put(script, new Loaded(source, ScriptSources.sha1(source)));
         }
         if (!clustered) {
-            library = ScriptSources.library(List.of(Script.values()));
+            library = sources.library(List.of(Script.values()));
         }
     }
 
@@ -95,11 +96,16 @@ public class RedisScripts {
         if (function == null) {
             return runScript(script, key, args);
         }
-        return send(call(Command.FCALL, function, key, args))
-                .onFailure(RedisScripts::isNoFunction)
-                .recoverWithUni(() -> loadLibrary().chain(functions -> functions
-                        ? send(call(Command.FCALL, function, key, args))
-                        : runScript(script, key, args)));
+        return asFunction(() -> send(call(Command.FCALL, function, key, args)), () -> runScript(script, key, args));
+    }
+
+    /**
+     * Calls a function; when the server lacks the library, loads it and calls again, and when it has
+     * no functions at all, runs {@code asScript} instead.
+     */
+    private <T> Uni<T> asFunction(Supplier<Uni<T>> call, Supplier<Uni<T>> asScript) {
+        return call.get().onFailure(RedisScripts::isNoFunction)
+                .recoverWithUni(() -> loadLibrary().chain(loaded -> loaded ? call.get() : asScript.get()));
     }
 
     private Uni<Response> runScript(Script script, String key, String... args) {
@@ -155,11 +161,7 @@ public class RedisScripts {
         if (!clustered) {
             String function = function(script);
             if (function != null) {
-                return sendTogether(batch(Command.FCALL, function, calls))
-                        .onFailure(RedisScripts::isNoFunction)
-                        .recoverWithUni(() -> loadLibrary().chain(functions -> functions
-                                ? sendTogether(batch(Command.FCALL, function, calls))
-                                : runEach(script, calls)));
+                return asFunction(() -> sendTogether(batch(Command.FCALL, function, calls)), () -> runEach(script, calls));
             }
             return sendTogether(batch(Command.EVALSHA, loaded.sha, calls))
                     .onFailure(RedisScripts::isNoScript).recoverWithUni(() -> runEachSeparately(script, calls));

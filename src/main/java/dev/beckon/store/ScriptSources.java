@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -30,11 +31,11 @@ final class ScriptSources {
     private static final String BASE = "lib/base";
     private static final String BEGIN = "begin(KEYS, ARGV)\n";
 
-    private ScriptSources() {
-    }
+    /** The files read so far: each script and piece is read once, however many scripts include it. */
+    private final Map<String, String> texts = new HashMap<>();
 
     /** A script as Redis runs it by EVAL: its pieces, each once and before what uses it, then the script. */
-    static String script(String name) {
+    String script(String name) {
         StringBuilder pieces = new StringBuilder();
         Set<String> included = new HashSet<>();
         String own = own(name, pieces, included);
@@ -42,24 +43,25 @@ final class ScriptSources {
     }
 
     /**
-     * The state steps among {@code scripts} as one function library. Its name carries a digest of
-     * its text, so instances of different versions sharing a Redis each call their own functions.
+     * The state steps among {@code scripts} (those that include lib/base, directly or through other
+     * pieces) as one function library. Its name carries a digest of its text, so instances of
+     * different versions sharing a Redis each call their own functions.
      */
-    static Library library(List<Script> scripts) {
+    Library library(List<Script> scripts) {
         StringBuilder body = new StringBuilder();
         Set<String> included = new HashSet<>();
         Map<Script, String> owns = new EnumMap<>(Script.class);
         for (Script script : scripts) {
-            if (!isStep(script.file)) {
-                continue;
-            }
             StringBuilder pieces = new StringBuilder();
-            String own = own(script.file, pieces, included);
-            body.append(pieces);
-            owns.put(script, own);
+            Set<String> its = new HashSet<>();
+            String own = own(script.file, pieces, its);
+            if (its.contains(BASE)) {
+                // the pieces no earlier step brought in, in the order this one needs them
+                own(script.file, body, included);
+                owns.put(script, own);
+            }
         }
-        String version = sha1(body + String.join("\n", owns.values())).substring(0, 12);
-        String name = "beckon_" + version;
+        String name = "beckon_" + sha1(body + String.join("\n", owns.values())).substring(0, 12);
         Map<Script, String> functions = new EnumMap<>(Script.class);
         owns.forEach((script, own) -> {
             String function = name + "_" + script.file;
@@ -67,47 +69,37 @@ final class ScriptSources {
             body.append("redis.register_function('").append(function).append("', function(KEYS, ARGV)\n")
                     .append(BEGIN).append(own).append("end)\n");
         });
-        return new Library(name, "#!lua name=" + name + "\n" + body, functions);
+        return new Library("#!lua name=" + name + "\n" + body, functions);
     }
 
-    /** Whether a script is a state step: whether it includes lib/base, directly or through other pieces. */
-    static boolean isStep(String name) {
-        Set<String> included = new HashSet<>();
-        own(name, new StringBuilder(), included);
-        return included.contains(BASE);
+    /** A function library: its text for FUNCTION LOAD, and each step's function. */
+    record Library(String source, Map<Script, String> functions) {
     }
 
-    /** A function library: its name, its text for FUNCTION LOAD, and each step's function. */
-    record Library(String name, String source, Map<Script, String> functions) {
-    }
-
-    /** The script's own lines; the pieces it includes (not yet in {@code included}) go to {@code pieces}. */
-    private static String own(String name, StringBuilder pieces, Set<String> included) {
+    /**
+     * The file's own lines; each piece it includes that is not in {@code included} yet goes to
+     * {@code pieces} first, itself expanded the same way.
+     */
+    private String own(String name, StringBuilder pieces, Set<String> included) {
         StringBuilder own = new StringBuilder();
         for (String line : read(name).split("\n", -1)) {
-            if (line.startsWith(INCLUDE)) {
-                include(line.substring(INCLUDE.length()).trim(), pieces, included);
-            } else {
+            if (!line.startsWith(INCLUDE)) {
                 own.append(line).append('\n');
+            } else {
+                String piece = line.substring(INCLUDE.length()).trim();
+                if (included.add(piece)) {
+                    pieces.append(own(piece, pieces, included));
+                }
             }
         }
         return own.toString();
     }
 
-    private static void include(String name, StringBuilder source, Set<String> included) {
-        if (!included.add(name)) {
-            return;
-        }
-        for (String line : read(name).split("\n", -1)) {
-            if (line.startsWith(INCLUDE)) {
-                include(line.substring(INCLUDE.length()).trim(), source, included);
-            } else {
-                source.append(line).append('\n');
-            }
-        }
+    private String read(String name) {
+        return texts.computeIfAbsent(name, ScriptSources::readResource);
     }
 
-    private static String read(String name) {
+    private static String readResource(String name) {
         String path = "scripts/" + name + ".lua";
         try (InputStream in = Thread.currentThread().getContextClassLoader().getResourceAsStream(path)) {
             if (in == null) {
