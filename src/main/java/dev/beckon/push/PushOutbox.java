@@ -139,6 +139,12 @@ final class PushOutbox {
      * until then, so a takeover pass running meanwhile does not hand it out again.
      */
     void finish(Entry entry) {
+        if (!running) {
+            // stopping, and its connection closes next: the entry stays pending, for another
+            // instance to take over, rather than an acknowledgement written to a closed connection
+            held.remove(entry.heldKey());
+            return;
+        }
         String key = key(entry.shard());
         client.batch(List.of(Request.cmd(Command.XACK).arg(key).arg(GROUP).arg(entry.entryId()),
                 Request.cmd(Command.XDEL).arg(key).arg(entry.entryId())))

@@ -7,6 +7,7 @@ import java.util.Map;
 
 import org.jboss.logging.Logger;
 
+import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 
 /**
@@ -32,6 +33,8 @@ final class Acknowledgements {
     private final Map<Integer, List<Finished>> byShard = new HashMap<>();
     /** Guarded by this: whether a flush is due. */
     private boolean flushDue;
+    /** Guarded by this: set when the dispatcher stops; nothing is sent after the last flush. */
+    private boolean closed;
 
     Acknowledgements(Vertx vertx, Outbox outbox) {
         this.vertx = vertx;
@@ -41,39 +44,69 @@ final class Acknowledgements {
     /** Acknowledges and removes {@code entry} with the others finishing about now, then runs {@code then}. */
     void finish(OutboxEntry entry, Runnable then) {
         List<Finished> full = null;
+        boolean late;
         synchronized (this) {
-            List<Finished> batch = byShard.computeIfAbsent(entry.shard(), shard -> new ArrayList<>());
-            batch.add(new Finished(entry, then));
-            if (batch.size() >= MAX_BATCH) {
-                full = byShard.remove(entry.shard());
-            } else if (!flushDue) {
-                flushDue = true;
-                vertx.setTimer(WINDOW_MS, id -> flush());
+            late = closed;
+            if (!late) {
+                List<Finished> batch = byShard.computeIfAbsent(entry.shard(), shard -> new ArrayList<>());
+                batch.add(new Finished(entry, then));
+                if (batch.size() >= MAX_BATCH) {
+                    full = byShard.remove(entry.shard());
+                } else if (!flushDue) {
+                    flushDue = true;
+                    vertx.setTimer(WINDOW_MS, id -> flush());
+                }
             }
         }
-        if (full != null) {
+        if (late) {
+            // the connection is closing: the entry stays pending and another instance takes it over
+            then.run();
+        } else if (full != null) {
             send(entry.shard(), full);
         }
     }
 
-    /** Sends every batch now (also when the dispatcher stops). */
+    /** Sends every batch now. */
     void flush() {
+        drain().forEach(this::send);
+    }
+
+    /**
+     * Sends every batch one last time and completes when Redis has answered them: the dispatcher
+     * closes its connection only then, so no acknowledgement is written to a closed connection.
+     * Entries that finish later stay pending (see {@link #finish}).
+     */
+    Uni<Void> close() {
         Map<Integer, List<Finished>> due;
         synchronized (this) {
-            due = new HashMap<>(byShard);
-            byShard.clear();
-            flushDue = false;
+            closed = true;
+            due = drain();
         }
-        due.forEach(this::send);
+        if (due.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        List<Uni<Void>> sent = new ArrayList<>();
+        due.forEach((shard, batch) -> sent.add(acknowledge(shard, batch)));
+        return Uni.join().all(sent).andCollectFailures().replaceWithVoid();
+    }
+
+    private synchronized Map<Integer, List<Finished>> drain() {
+        Map<Integer, List<Finished>> due = new HashMap<>(byShard);
+        byShard.clear();
+        flushDue = false;
+        return due;
     }
 
     private void send(int shard, List<Finished> batch) {
-        outbox.finish(shard, batch.stream().map(f -> f.entry().entryId()).toList()).subscribe().with(
-                ok -> batch.forEach(f -> f.then().run()),
-                failure -> {
-                    // left pending: taken over and delivered again later
-                    LOG.debugf("Acknowledging %d webhook deliveries failed: %s", batch.size(), failure.getMessage());
-                    batch.forEach(f -> f.then().run());
-                });
+        acknowledge(shard, batch).subscribe().with(ok -> { }, failure -> { });
+    }
+
+    private Uni<Void> acknowledge(int shard, List<Finished> batch) {
+        return outbox.finish(shard, batch.stream().map(f -> f.entry().entryId()).toList())
+                .onFailure().invoke(failure ->
+                        // left pending: taken over and delivered again later
+                        LOG.debugf("Acknowledging %d webhook deliveries failed: %s", batch.size(), failure.getMessage()))
+                .onFailure().recoverWithNull()
+                .invoke(() -> batch.forEach(f -> f.then().run()));
     }
 }

@@ -43,6 +43,8 @@ import io.vertx.mutiny.redis.client.Redis;
 public class WebhookDispatcher {
 
     private static final Logger LOG = Logger.getLogger(WebhookDispatcher.class);
+    /** How long a stop waits for the last acknowledgements before it closes the connection. */
+    private static final Duration STOP_WAIT = Duration.ofSeconds(2);
     public static final String DEAD_LETTERS = DeadLetters.KEY;
     static final Duration RECLAIM_EVERY = Duration.ofSeconds(30);
     static final Duration MAX_BACKOFF = Duration.ofMinutes(1);
@@ -150,7 +152,12 @@ public class WebhookDispatcher {
         running = false;
         vertx.cancelTimer(reclaimTimer);
         readers.forEach(OutboxReader::stop);
-        acknowledgements.flush();
+        try {
+            acknowledgements.close().await().atMost(STOP_WAIT);
+        } catch (RuntimeException e) {
+            // what was not acknowledged stays pending and is delivered again by another instance
+            LOG.debugf("Acknowledging the last webhook deliveries before the stop: %s", e.getMessage());
+        }
         commands.close();
         client.close();
         sender.close();

@@ -157,4 +157,31 @@ class OutboxTest {
         assertTrue(stats.contains("cmdstat_xack:calls=1,") && stats.contains("cmdstat_xdel:calls=1,"),
                 "one XACK and one XDEL for the three: " + stats);
     }
+    @Test
+    void aStopAcknowledgesWhatFinishedBeforeItAndLeavesLaterEntriesPending() throws Exception {
+        int shard = 10;
+        Outbox a = instance("a");
+        a.createGroup(shard).await().atMost(TIMEOUT);
+        for (String subject : List.of("heidi", "ivan")) {
+            emit(shard, subject);
+        }
+        List<OutboxEntry> entries = readNew(a, shard);
+        assertEquals(2, entries.size());
+
+        Acknowledgements acknowledgements = new Acknowledgements(vertx, a);
+        CountDownLatch first = new CountDownLatch(1);
+        acknowledgements.finish(entries.get(0), first::countDown);
+        // the stop comes before the batch window closes: close sends the batch and waits for it
+        acknowledgements.close().await().atMost(TIMEOUT);
+        assertEquals(0, first.getCount(), "the entry finished before the stop is called back once acknowledged");
+        assertEquals(1L, server.call("XLEN", Outbox.key(shard)), "only the first entry is removed");
+
+        CountDownLatch late = new CountDownLatch(1);
+        acknowledgements.finish(entries.get(1), late::countDown);
+        assertTrue(late.await(1, TimeUnit.SECONDS), "an entry finishing after the stop is called back at once");
+        Thread.sleep(Acknowledgements.WINDOW_MS * 10);
+        assertEquals(1L, server.call("XLEN", Outbox.key(shard)), "it is not removed");
+        assertEquals(1L, ((List<?>) server.call("XPENDING", Outbox.key(shard), Outbox.GROUP)).get(0),
+                "it stays pending, for another instance to take over");
+    }
 }
