@@ -48,14 +48,7 @@ final class Acknowledgements {
         synchronized (this) {
             late = closed;
             if (!late) {
-                List<Finished> batch = byShard.computeIfAbsent(entry.shard(), shard -> new ArrayList<>());
-                batch.add(new Finished(entry, then));
-                if (batch.size() >= MAX_BATCH) {
-                    full = byShard.remove(entry.shard());
-                } else if (!flushDue) {
-                    flushDue = true;
-                    vertx.setTimer(WINDOW_MS, id -> flush());
-                }
+                full = add(new Finished(entry, then));
             }
         }
         if (late) {
@@ -64,6 +57,21 @@ final class Acknowledgements {
         } else if (full != null) {
             send(entry.shard(), full);
         }
+    }
+
+    /** Queues a finished entry, under the lock: its shard's batch when that is now full, else null. */
+    private List<Finished> add(Finished finished) {
+        int shard = finished.entry().shard();
+        List<Finished> batch = byShard.computeIfAbsent(shard, s -> new ArrayList<>());
+        batch.add(finished);
+        if (batch.size() >= MAX_BATCH) {
+            return byShard.remove(shard);
+        }
+        if (!flushDue) {
+            flushDue = true;
+            vertx.setTimer(WINDOW_MS, id -> flush());
+        }
+        return null;
     }
 
     /** Sends every batch now. */
@@ -103,10 +111,11 @@ final class Acknowledgements {
 
     private Uni<Void> acknowledge(int shard, List<Finished> batch) {
         return outbox.finish(shard, batch.stream().map(f -> f.entry().entryId()).toList())
-                .onFailure().invoke(failure ->
-                        // left pending: taken over and delivered again later
-                        LOG.debugf("Acknowledging %d webhook deliveries failed: %s", batch.size(), failure.getMessage()))
-                .onFailure().recoverWithNull()
+                .onFailure().recoverWithItem(failure -> {
+                    // left pending: taken over and delivered again later
+                    LOG.debugf("Acknowledging %d webhook deliveries failed: %s", batch.size(), failure.getMessage());
+                    return null;
+                })
                 .invoke(() -> batch.forEach(f -> f.then().run()));
     }
 }
