@@ -27,15 +27,13 @@
 -- Documents are stored as the JSON clients see, so a change encodes each document once and the
 -- same text goes into Redis, into every event about it and back to the caller.
 
+--- @include lib/records
+
 -- the sweepers' wake-up channel (ExpirySweeper.CHANNEL)
 local EXPIRY_CHANNEL = 'bk:expiry'
 
 local TERMINAL = { ACCEPTED = true, DECLINED = true, CANCELED = true, EXPIRED = true }
 local PARTICIPANT_STATUS = { ACCEPTED = 'CONNECTED', DECLINED = 'DECLINED', CANCELED = 'CANCELED', EXPIRED = 'EXPIRED' }
-local ALL_PERMISSIONS = { 'JOIN', 'SEND_AUDIO', 'SEND_VIDEO', 'SHARE_SCREEN', 'SHARE_VIDEO', 'SHARE_FILE',
-  'SEND_MESSAGE', 'RECORD', 'STREAM', 'INVITE', 'KICK', 'UPDATE_PERMISSIONS' }
-local DEFAULT_PERMISSIONS = { 'JOIN', 'SEND_AUDIO', 'SEND_VIDEO', 'SHARE_SCREEN', 'SHARE_VIDEO', 'SHARE_FILE',
-  'SEND_MESSAGE', 'RECORD', 'STREAM' }
 
 -- the step's input and limits (see ARGV above) and its clock: set by begin
 local P, IN, SHARD, CONF_TTL, RETAIN, WINDOW, HOOKS, HISTORY, MAX_RING, MAX_PARTICIPANTS, PUSH, MARK_SLACK,
@@ -102,8 +100,8 @@ local function begin(keys, argv)
 end
 
 -- keys ------------------------------------------------------------------------------------------
--- A conference is one hash, so a step reads it once (HGETALL), writes it once (one HSET of what
--- changed) and sets one TTL. Fields: doc (the document), x (expires, ms), ended (ms), po, seq,
+-- A conference is one key (its fields as text, see lib/conference), so a step reads it once (GET)
+-- and writes it once, with its TTL (SET). Fields: doc (the document), x (expires, ms), ended (ms), po, seq,
 -- evseq (counters: participant order, invitations, steps), p:<userId> (participant JSON),
 -- <invitationId> (invitation JSON), <invitationId>:x (its deadline, ms), <invitationId>:r (the
 -- id of the event that announced it). Invitation ids start with the conference id, so they

@@ -1,19 +1,35 @@
--- Conferences: one hash each, read once and written once per step.
+-- Conferences: one string each, read once and written once per step.
 --- @include lib/base
 
 -- conference ------------------------------------------------------------------------------------
+-- A conference is one string key holding its fields as records (lib/records; the fields are
+-- listed at k_conf in lib/base). A string, not a hash: the documents outgrow a hash's compact
+-- encoding (values of at most 64 bytes), and a hash in its table encoding costs about 60% more
+-- than its contents, where a string costs its contents; and a step writes it with its TTL in
+-- one SET.
+--
 -- Each conference a step touches is read once into CONFS[cid] = { f = field -> value, dirty =
--- field -> value, order = dirty fields in order, ttl = ms or nil }; flush writes what changed in
--- one HSET and then sets the TTL persist asked for.
+-- whether a field changed, ttl = ms or nil }; flush writes it back whole in one SET, with the TTL
+-- persist asked for or the one it had.
 local CONFS, CONF_ORDER
 per_step(function() CONFS, CONF_ORDER = {}, {} end)
+
+-- A conference's stored text, or a conference an older version kept as a hash (read into the
+-- same records; the next write replaces it with a string).
+local function conf_raw(cid)
+  local raw = redis.pcall('GET', k_conf(cid))
+  if type(raw) ~= 'table' or not raw.err then return raw end
+  local flat = redis.call('HGETALL', k_conf(cid))
+  local records = {}
+  for i = 1, #flat, 2 do records[#records + 1] = '\n' .. flat[i] .. '\t' .. flat[i + 1] end
+  return table.concat(records)
+end
+
 local function conf_state(cid)
   local s = CONFS[cid]
   if not s then
-    local f = {}
-    local flat = redis.call('HGETALL', k_conf(cid))
-    for i = 1, #flat, 2 do f[flat[i]] = flat[i + 1] end
-    s = { f = f, dirty = {}, order = {} }
+    local raw = conf_raw(cid)
+    s = { f = raw and conf_fields(raw) or {}, dirty = false }
     CONFS[cid] = s
     CONF_ORDER[#CONF_ORDER + 1] = cid
   end
@@ -23,8 +39,7 @@ end
 local function conf_set(cid, field, value)
   local s = conf_state(cid)
   s.f[field] = value
-  if s.dirty[field] == nil then s.order[#s.order + 1] = field end
-  s.dirty[field] = value
+  s.dirty = true
 end
 
 -- a counter of the conference (po, seq, evseq), bumped by one: the new value
@@ -34,23 +49,24 @@ local function conf_incr(cid, field)
   return n
 end
 
--- Writes what the step changed in each conference (before anything that reads the keys back).
+-- Writes each conference the step changed, whole, with its TTL (before anything that reads the
+-- keys back).
 local function write_confs()
   for _, cid in ipairs(CONF_ORDER) do
     local s = CONFS[cid]
-    if #s.order > 0 then
-      local args = {}
-      for _, field in ipairs(s.order) do
-        args[#args + 1] = field
-        args[#args + 1] = s.dirty[field]
+    if s.dirty then
+      local records = {}
+      for field, value in pairs(s.f) do records[#records + 1] = '\n' .. field .. '\t' .. value end
+      if s.ttl then
+        redis.call('SET', k_conf(cid), table.concat(records), 'PX', s.ttl)
+      else
+        redis.call('SET', k_conf(cid), table.concat(records), 'KEEPTTL')
       end
-      redis.call('HSET', k_conf(cid), unpack(args))
-      s.dirty, s.order = {}, {}
-    end
-    if s.ttl then
+      s.dirty = false
+    elseif s.ttl then
       redis.call('PEXPIRE', k_conf(cid), s.ttl)
-      s.ttl = nil
     end
+    s.ttl = nil
   end
 end
 
@@ -78,7 +94,7 @@ local function participants_of(cid)
     cache = { by = {}, count = 0 }
     for field, raw in pairs(conf_state(cid).f) do
       if string.sub(field, 1, 2) == 'p:' then
-        local p = cjson.decode(raw)
+        local p = cjson.decode(without_permission_codes(raw))
         cache.by[p.userId] = p
         cache.count = cache.count + 1
       end
@@ -107,7 +123,7 @@ end
 local function save_participant(cid, p)
   if not p._o then p._o = conf_incr(cid, 'po') end
   local cache = participants_of(cid)
-  conf_set(cid, 'p:' .. p.userId, cjson.encode(p))
+  conf_set(cid, 'p:' .. p.userId, with_permission_codes(cjson.encode(p)))
   local before = cache.by[p.userId]
   if before ~= p then
     if not before then cache.count = cache.count + 1 end

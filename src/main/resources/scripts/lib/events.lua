@@ -74,6 +74,9 @@ end
 -- come first, so the gateway routes events without parsing them:
 --   log entry    "<log id> <type> <invitationId|-> <state|-> <event id> <time> <data JSON>"
 --   announcement "<shard> <log entry>"
+-- except that an invitation's event is logged with "@" for its data, which its conference holds
+-- (see LOG_REFS), and other data with the permission lists as codes (lib/records): the
+-- announcement always carries the data as it is.
 -- The event log of a user in a shard is a list (see flush): a stream would cost 4 KiB from its
 -- first entry on Redis 7, and most users' logs hold a handful of events. A log id has the form
 -- of a stream id, "<ms>-<n>": the Redis clock of the step, and n = (its microsecond within
@@ -84,6 +87,7 @@ end
 -- holds no raw newline): see flush, which ok and err run. Returns the event id.
 
 local ANNOUNCE, ANNOUNCE_TO           -- addressee -> announcement lines; addressees in order
+local LOGGED                          -- addressee -> log entries (the lines, or their references)
 local INDEXED, INDEXED_KEYS           -- history indexes added to (see user_index)
 local DUE_ADDED                       -- whether this step added to the due index
 -- The device push outbox (PushDispatcher) gets only what rings or stops ringing a device:
@@ -92,15 +96,34 @@ local DUE_ADDED                       -- whether this step added to the due inde
 local PUSH_ENDS = { ['invitation.accepted'] = true, ['invitation.declined'] = true,
   ['invitation.canceled'] = true, ['invitation.expired'] = true }
 local PUSH_QUEUED
+-- An invitation's event is logged as a reference, "@" in place of its data, when its conference
+-- outlives the entry (lib/records, invitation_as_of, renders it back for a replay): an entry
+-- lives at most a window past the time its log held LOG_TRIM_OVER + LOG_TRIM_EVERY entries
+-- within a window of each other, an event comes at most a ring past its conference's deadline,
+-- and the conference stays RETAIN past that. Otherwise, with a long window and a short
+-- retention, the entry holds its data.
+local LOG_REFS
 per_step(function()
-  ANNOUNCE, ANNOUNCE_TO, INDEXED, INDEXED_KEYS, DUE_ADDED, PUSH_QUEUED = {}, {}, {}, {}, false, false
+  ANNOUNCE, ANNOUNCE_TO, LOGGED, INDEXED, INDEXED_KEYS, DUE_ADDED, PUSH_QUEUED = {}, {}, {}, {}, {}, false, false
+  LOG_REFS = RETAIN >= WINDOW * (LOG_TRIM_OVER + LOG_TRIM_EVERY + 2) + MAX_RING
 end)
 local function emit(cid, type, subject, data_json, iid, state, to_invitee)
   local id = next_event_id(cid)
   local lines = list_in(ANNOUNCE, ANNOUNCE_TO, subject)
+  local logged = LOGGED[subject]
+  if not logged then
+    logged = {}
+    LOGGED[subject] = logged
+  end
   local n = #lines + 1
-  lines[n] = LOG_ID_PREFIX .. int(LOG_ID_BASE + n) .. ' ' .. type .. ' ' .. (iid or '-') .. ' ' .. (state or '-')
-    .. ' ' .. id .. ' ' .. NOW_ISO .. ' ' .. data_json
+  local head = LOG_ID_PREFIX .. int(LOG_ID_BASE + n) .. ' ' .. type .. ' ' .. (iid or '-') .. ' ' .. (state or '-')
+    .. ' ' .. id .. ' ' .. NOW_ISO .. ' '
+  lines[n] = head .. data_json
+  if iid and LOG_REFS then
+    logged[n] = head .. '@'
+  else
+    logged[n] = head .. with_permission_codes(data_json)
+  end
   local pushed = PUSH and (type == 'invitation.received' or (to_invitee and PUSH_ENDS[type]))
   if HOOKS or pushed then
     local body = cloud_event(id, cid, type, NOW_ISO, subject, data_json)
@@ -163,7 +186,7 @@ local function flush()
   for _, subject in ipairs(ANNOUNCE_TO) do
     local key = k_user('ev', subject)
     local lines = ANNOUNCE[subject]
-    append_log(key, lines)
+    append_log(key, LOGGED[subject])
     redis.call('PEXPIRE', key, WINDOW_S)
     redis.call('PUBLISH', 'bk:u:' .. subject, SHARD .. ' ' .. table.concat(lines, '\n' .. SHARD .. ' '))
   end
@@ -174,7 +197,7 @@ local function flush()
     redis.call('PEXPIRE', P .. 'push', INDEX_TTL_S)
     PUSH_QUEUED = false
   end
-  ANNOUNCE, ANNOUNCE_TO = {}, {}
+  ANNOUNCE, ANNOUNCE_TO, LOGGED = {}, {}, {}
 end
 
 -- participant.* goes to everyone still in the conference (invited or connected) and to the

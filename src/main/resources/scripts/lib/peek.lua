@@ -1,5 +1,5 @@
 -- Reading invitations without the conference: history and a new stream's start.
---- @include lib/base
+--- @include lib/conference
 
 local function decode_inv(json, x, rev)
   if not json then return nil end
@@ -10,10 +10,11 @@ local function decode_inv(json, x, rev)
 end
 
 -- An invitation for a step that only reads it (history, connect): three fields of its
--- conference, not the whole hash.
+-- conference, found in its text without reading the rest.
 local function peek_inv(cid, iid)
-  local f = redis.call('HMGET', k_conf(cid), iid, iid .. ':x', iid .. ':r')
-  return decode_inv(f[1] or nil, f[2], f[3])
+  local raw = conf_raw(cid)
+  if not raw then return nil end
+  return decode_inv(conf_field(raw, iid), conf_field(raw, iid .. ':x'), conf_field(raw, iid .. ':r'))
 end
 
 -- A user's invitations in one direction that may still be open (created within the longest

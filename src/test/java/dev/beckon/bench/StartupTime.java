@@ -12,6 +12,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import dev.beckon.redis.EmbeddedRedisServer;
 import dev.beckon.support.ServiceProcess;
@@ -24,7 +26,8 @@ import dev.beckon.support.Tokens;
  * {@code -Dbench.native=<path to the native executable>} it measures that too, and with
  * {@code -Dbench.aot.java=<java of a JDK 25+>} the JVM with the AOT cache that
  * {@code deploy/docker/train-aot.sh} recorded for that java in {@code -Dbench.aot.app} (default
- * {@code target/aot-app}: an {@code aot-jar} package, see the README).
+ * {@code target/aot-app}: an {@code aot-jar} package, see the README), with the JVM options of
+ * {@code deploy/docker/Dockerfile.jvm}.
  */
 public final class StartupTime {
 
@@ -43,8 +46,11 @@ public final class StartupTime {
                     throw new IllegalStateException("No AOT cache at " + app.resolve("app.aot")
                             + ": package with -Dquarkus.package.jar.type=aot-jar, copy target/quarkus-app there and run deploy/docker/train-aot.sh on it");
                 }
-                measure("JVM with AOT cache (" + aotJava + " -XX:AOTCache=app.aot, in " + app + ")",
-                        List.of(aotJava, "-XX:AOTCache=app.aot", "-jar", "quarkus-run.jar"), app, redis);
+                List<String> shipped = shippedJvmOptions();
+                List<String> command = new ArrayList<>(List.of(aotJava));
+                command.addAll(shipped);
+                command.addAll(List.of("-jar", "quarkus-run.jar"));
+                measure("JVM with AOT cache (" + aotJava + " " + String.join(" ", shipped) + ", in " + app + ")", command, app, redis);
                 measure("same JDK and jars without the cache", List.of(aotJava, "-jar", "quarkus-run.jar"), app, redis);
             }
             String nativeExecutable = System.getProperty("bench.native");
@@ -54,6 +60,24 @@ public final class StartupTime {
         } finally {
             redis.stop();
         }
+    }
+
+    /**
+     * The JVM's {@code -XX:} options in the ENTRYPOINT of {@code deploy/docker/Dockerfile.jvm}
+     * (the AOT cache and the JIT's settings), so the row measures what ships.
+     */
+    static List<String> shippedJvmOptions() throws IOException {
+        String dockerfile = Files.readString(Path.of("deploy/docker/Dockerfile.jvm"));
+        String entrypoint = dockerfile.substring(dockerfile.indexOf("ENTRYPOINT"));
+        List<String> options = new ArrayList<>();
+        Matcher option = Pattern.compile("\"(-XX:[^\"]+)\"").matcher(entrypoint);
+        while (option.find()) {
+            options.add(option.group(1));
+        }
+        if (!options.contains("-XX:AOTCache=app.aot")) {
+            throw new IllegalStateException("deploy/docker/Dockerfile.jvm no longer starts from app.aot: " + options);
+        }
+        return options;
     }
 
     private static void measure(String what, List<String> command, Path directory, EmbeddedRedisServer redis) throws Exception {

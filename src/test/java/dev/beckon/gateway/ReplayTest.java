@@ -1,6 +1,7 @@
 package dev.beckon.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import static dev.beckon.support.Api.cancel;
@@ -12,9 +13,12 @@ import static dev.beckon.support.Api.unique;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import dev.beckon.store.Shards;
+import dev.beckon.support.Api;
 import dev.beckon.support.BackingServices;
 import dev.beckon.support.Pause;
 import dev.beckon.support.RedisInspector;
@@ -93,6 +97,59 @@ class ReplayTest {
             Pause.sleep(500);
             assertEquals(0, phone.received().size(), "nothing new: " + phone.received());
         }
+    }
+
+    @Test
+    void aReplayedInvitationEventCarriesTheInvitationAsItWasThen() {
+        String alice = unique("alice"), bob = unique("bob");
+        String resumeFrom = SseClient.positionNow(Tokens.user(bob));
+        String invitationId = invitationOf(conference(alice, bob), bob);
+        respond(bob, invitationId, "accept").then().statusCode(200);
+
+        // the log holds the invitation's events without their data, which the conference keeps
+        String conferenceId = invitationId.substring(0, invitationId.lastIndexOf('-'));
+        List<?> log = (List<?>) BackingServices.redis().call("LRANGE", Shards.eventStream(Shards.ofConference(conferenceId), bob), "0", "-1");
+        List<?> received = log.stream().filter(e -> e.toString().contains(" invitation.received ")).toList();
+        assertEquals(1, received.size(), log.toString());
+        assertTrue(received.get(0).toString().endsWith(" @"), received.toString());
+
+        try (SseClient phone = SseClient.connect(Tokens.user(bob), resumeFrom)) {
+            SseClient.Event ring = phone.await("invitation.received", invitationId);
+            SseClient.Event accepted = phone.await("invitation.accepted", invitationId);
+            assertEquals("PENDING", ring.data().get("state").asText());
+            assertFalse(ring.data().has("respondedAt"), ring.data().toString());
+            assertEquals(alice, ring.data().at("/from/userId").asText());
+            assertEquals(ring.data().get("expiresAt"), accepted.data().get("expiresAt"));
+            assertEquals("ACCEPTED", accepted.data().get("state").asText());
+            assertTrue(accepted.data().has("respondedAt"), accepted.data().toString());
+        }
+    }
+
+    @Test
+    void replayedParticipantEventsCarryTheirPermissionsWhateverTheSet() {
+        String alice = unique("alice"), bob = unique("bob"), carol = unique("carol");
+        String resumeFrom = SseClient.positionNow(Tokens.user(alice));
+        Api.call(Tokens.user(alice), "createConference", Map.of("participants", List.of(
+                Map.of("userId", bob), Map.of("userId", carol, "permissions", List.of("JOIN", "RECORD")))))
+                .then().statusCode(200);
+
+        try (SseClient phone = SseClient.connect(Tokens.user(alice), resumeFrom)) {
+            // carol was added after bob
+            SseClient.Event carolAdded = phone.await(
+                    e -> "participant.added".equals(e.name()) && carol.equals(e.data().at("/participant/userId").asText()),
+                    Duration.ofSeconds(5));
+            SseClient.Event bobAdded = phone.received().stream()
+                    .filter(e -> bob.equals(e.data().at("/participant/userId").asText())).findFirst().orElseThrow();
+            assertEquals(List.of("JOIN", "SEND_AUDIO", "SEND_VIDEO", "SHARE_SCREEN", "SHARE_VIDEO", "SHARE_FILE", "SEND_MESSAGE",
+                    "RECORD", "STREAM"), texts(bobAdded.data().at("/participant/permissions")));
+            assertEquals(List.of("JOIN", "RECORD"), texts(carolAdded.data().at("/participant/permissions")));
+        }
+    }
+
+    private static List<String> texts(com.fasterxml.jackson.databind.JsonNode array) {
+        List<String> texts = new ArrayList<>();
+        array.forEach(n -> texts.add(n.asText()));
+        return texts;
     }
 
     private static long countBefore(String user, String invitationId) {

@@ -8,9 +8,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.beckon.redis.EmbeddedRedisServer;
 import dev.beckon.store.EventLogEntry;
+import dev.beckon.store.EventLogScript;
 import dev.beckon.store.Shards;
 
-/** Looks at what Beckon left in Redis: keys, TTLs and the per-user event logs. */
+/** Looks at what Beckon left in Redis: keys, TTLs and the per-user event logs (read as a replay reads them). */
 public final class RedisInspector {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -49,7 +50,7 @@ public final class RedisInspector {
     public static List<JsonNode> events(EmbeddedRedisServer redis, String userId) {
         List<JsonNode> events = new ArrayList<>();
         for (int shard = 0; shard < Shards.COUNT; shard++) {
-            for (Object entry : (List<?>) redis.call("LRANGE", Shards.eventStream(shard, userId), "0", "-1")) {
+            for (Object entry : (List<?>) redis.call(EventLogScript.readAll(Shards.eventStream(shard, userId)))) {
                 try {
                     events.add(JSON.readTree(EventLogEntry.parse((String) entry).cloudEvent(userId)));
                 } catch (Exception e) {
@@ -68,7 +69,7 @@ public final class RedisInspector {
         List<String[]> commands = new ArrayList<>(userAndInvitation.size());
         for (String[] pair : userAndInvitation) {
             int shard = Shards.ofConference(pair[1].substring(0, pair[1].lastIndexOf('-')));
-            commands.add(new String[] { "LRANGE", Shards.eventStream(shard, pair[0]), "0", "-1" });
+            commands.add(EventLogScript.readAll(Shards.eventStream(shard, pair[0])));
         }
         List<Object> replies = redis().callAll(commands);
         List<List<String>> types = new ArrayList<>(replies.size());
