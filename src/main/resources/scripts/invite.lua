@@ -7,7 +7,7 @@
 -- before the step, see busy_elsewhere in lib/events.lua; a single Redis reads it in the step).
 -- pair: "<a>|<b>" (sorted user ids) when createConference rings exactly one person; such a
 -- conference is made in the pair's shard (ConferenceStore), so both directions of a call between
--- the two meet here, in one atomic step: this is where glare is decided.
+-- the two meet here, in one atomic step: this is where glare is decided (see below).
 -- rateLimit: on a single Redis, the caller's invitation rate limit is kept here: a request
 -- needs a token per invitee, is charged for those it rang, and is refused with 'rate_limited'
 -- (the message being the milliseconds until enough refill) before anything changes.
@@ -28,24 +28,39 @@ end
 local rang = 0
 
 -- Glare: the one person rung is ringing the caller right now in a conference of just those two.
--- The caller accepts that invitation instead of starting a second call.
+-- The caller accepts that invitation instead of starting a second call. On a single Redis the
+-- caller's busy marker lists what rings them (read here, in the same atomic step as the markers'
+-- changes). On a cluster the marker is in another slot, so a call to exactly one person is made
+-- in the pair's shard, where both directions meet, and the pair's key there names its latest
+-- invitation: it outlives most calls it names, and three fields of the invitation tell first
+-- whether that one still rings, so a pair calling each other over and over does not load its
+-- last, finished conference.
+local function glare_candidates()
+  if MARKERS_HERE then return marker_ringing(marker_key(actor.userId), NOW, MAX_RING) end
+  local iid = pair_key and redis.call('GET', pair_key)
+  return iid and { iid } or {}
+end
+
 if IN.create and pair_key then
-  -- the key outlives most calls it names: three fields tell first whether that one still rings,
-  -- so a pair calling each other over and over does not load its last, finished conference
-  local iid = redis.call('GET', pair_key)
-  local gcid = iid and cid_of(iid)
-  local peeked = gcid and peek_inv(gcid, iid)
-  local inv = peeked and not TERMINAL[peeked.state] and get_inv(gcid, iid)
-  if inv and inv.to.userId == actor.userId and inv.from.userId == IN.invitees[1].userId then
-    local gc = load_conf(gcid)
-    if expire_if_due(gcid, inv) then
-      persist(gcid, gc, false)
-    elseif gc and not has_ended(gc) and participants_of(gcid).count == 2 then
-      local json, p = accept(gcid, gc, inv, nil)
-      redis.call('DEL', pair_key)
-      gc.expiresAt = iso(gc._x)
-      return ok(encode_without(gc, '_x', '_ended'), '{"invitation":' .. json .. ',"permissions":'
-        .. cjson.encode(p and p.permissions or DEFAULT_PERMISSIONS) .. ',"existing":true,"glare":true}')
+  local callee = IN.invitees[1].userId
+  for _, iid in ipairs(glare_candidates()) do
+    local gcid = cid_of(iid)
+    -- an invitation of a conference in another shard reads as absent (its key has another prefix):
+    -- one of two people is made in their pair's shard, this one
+    local peeked = gcid and peek_inv(gcid, iid)
+    local inv = peeked and not TERMINAL[peeked.state] and peeked.to.userId == actor.userId
+      and peeked.from.userId == callee and get_inv(gcid, iid)
+    if inv then
+      local gc = load_conf(gcid)
+      if expire_if_due(gcid, inv) then
+        persist(gcid, gc, false)
+      elseif gc and not has_ended(gc) and participants_of(gcid).count == 2 then
+        local json, p = accept(gcid, gc, inv, nil)
+        if not MARKERS_HERE then redis.call('DEL', pair_key) end
+        gc.expiresAt = iso(gc._x)
+        return ok(encode_without(gc, '_x', '_ended'), '{"invitation":' .. json .. ',"permissions":'
+          .. cjson.encode(p and p.permissions or DEFAULT_PERMISSIONS) .. ',"existing":true,"glare":true}')
+      end
     end
   end
 end
@@ -169,7 +184,7 @@ for i, who in ipairs(IN.invitees) do
       local event_id = emit(cid, 'invitation.received', who.userId, json, inv.invitationId, inv.state)
       conf_set(cid, inv.invitationId .. ':r', event_id)
       broadcast_participant(cid, p and 'participant.updated' or 'participant.added', np)
-      if pair_key then redis.call('SET', pair_key, inv.invitationId, 'PX', int(ring_ms)) end
+      if pair_key and not MARKERS_HERE then redis.call('SET', pair_key, inv.invitationId, 'PX', int(ring_ms)) end
     end
     p = get_participant(cid, who.userId)
   end

@@ -1,4 +1,4 @@
--- Busy markers: their encoding, the busy check and the application of changes, shared by
+-- Busy markers: their encoding, the busy and glare checks and the application of changes, shared by
 -- marks.lua and busy.lua (a Redis Cluster, where the marker sits in its user's own slot and
 -- ConferenceStore applies a step's changes right after it) and by the state steps themselves on
 -- a single Redis (see mark in lib/events.lua), so there is one rule for each.
@@ -36,6 +36,20 @@ local function marker_busy(key, cid, now_ms)
     if #members < 4 then return false end
     offset = offset + 4
   end
+end
+
+-- The invitations ringing the marker's user now: its 'r:' entries, read among the live entries
+-- due within the longest ring (a connected entry lasts as long as its conference, so few of
+-- those are read), for the glare check on a single Redis (see invite.lua).
+local function marker_ringing(key, now_ms, max_ring_ms)
+  local from = marker_fmt(marker_live_from(math.floor(now_ms / 1000)))
+  local to = marker_fmt(marker_live_from(math.ceil((now_ms + max_ring_ms) / 1000)))
+  local ringing = {}
+  for _, member in ipairs(redis.call('ZRANGEBYSCORE', key, from, to)) do
+    local iid = string.match(member, '^r:(.+)$')
+    if iid then ringing[#ringing + 1] = iid end
+  end
+  return ringing
 end
 
 -- Applies changes { {member, deadline ms (0 = ended), step}, ... } to one marker at the clock

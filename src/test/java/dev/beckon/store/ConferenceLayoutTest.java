@@ -25,7 +25,7 @@ import io.quarkus.test.junit.QuarkusTest;
 /**
  * A conference is one string of "\n<field>\t<value>" records, written whole with its TTL; one
  * left by an older version as a hash of the same fields is read as it is and replaced by the
- * string on its next change.
+ * string on its next change. On a single Redis a one-to-one call keeps no key for glare.
  */
 @QuarkusTest
 @WithTestResource(BackingServices.class)
@@ -66,6 +66,15 @@ class ConferenceLayoutTest {
         assertTrue(InvitationStates.field((String) RedisInspector.redis().call("GET", key), invitationId)
                 .contains("\"state\":\"ACCEPTED\""));
         respond(bob, invitationId, "decline").then().statusCode(409).body("state", equalTo("ACCEPTED"));
+    }
+
+    @Test
+    void aOneToOneCallOnASingleRedisKeepsNoPairKeyForGlare() {
+        // glare is read from the caller's busy marker here (a cluster keeps bk:{s}:pair:<a>|<b>)
+        String alice = unique("alice"), bob = unique("bob");
+        invitationOf(conference(alice, bob), bob);
+        assertTrue(RedisInspector.keys("bk:*pair:*" + bob + "*").isEmpty());
+        assertTrue(RedisInspector.keys("bk:*pair:*" + alice + "*").isEmpty());
     }
 
     private static String keyOf(String invitationId) {
