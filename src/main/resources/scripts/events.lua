@@ -37,7 +37,7 @@ for i, entry in ipairs(entries) do
     entries[i] = without_permission_codes(entry)
   else
     local head, iid, state = string.match(entry, '^(%S+ %S+ (%S+) (%S+) %S+ %S+ )@$')
-    local cid = iid and string.match(iid, '^(.+)%-%d+$')
+    local cid = iid and cid_of(iid)
     if cid then
       local raw = confs[cid]
       if raw == nil then

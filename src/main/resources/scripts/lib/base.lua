@@ -146,10 +146,6 @@ local function cloud_event(id, cid, type, time, subject, data_json)
     .. '","time":"' .. time .. '","subject":"' .. subject .. '","data":' .. data_json .. '}'
 end
 
-local function cid_of(iid)
-  return string.match(iid, '^(.+)%-%d+$')
-end
-
 local mark -- the busy-marker changes of a step (lib/events)
 local on_reply = function() end
 

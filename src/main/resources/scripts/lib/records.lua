@@ -49,6 +49,11 @@ local function without_permission_codes(text)
   return text
 end
 
+-- the conference an invitation id "<conferenceId>-<n>" belongs to
+local function cid_of(iid)
+  return string.match(iid, '^(.+)%-%d+$')
+end
+
 -- every field of a conference's text
 local function conf_fields(raw)
   local f = {}
